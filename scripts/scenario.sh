@@ -1,0 +1,518 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The CONTRACT.md scenario in three throwaway network namespaces:
+#
+#   client (c0, MTU 1500) -- (r0) router (r1, MTU 1400) -- (s0) server
+#
+# The client holds "<server>/128 via <router>"; traffic bigger than the
+# router's narrow link makes the router send Packet Too Big.
+#
+# Usage: scenario.sh [--expect fixed|legacy] [--case NAME]... [--list]
+#
+# Without --expect this is the self-check for administrators: it runs the
+# main case once and answers whether this kernel shows the bug.
+#   exit 0  fixed behaviour (kernel not affected, or the fix is active)
+#   exit 1  legacy behaviour: the configured route was given an expiry
+#   exit 2  could not run (the reason is printed)
+# With --expect, every assertion of the chosen expectation is checked;
+# exit 0 when all hold, 1 when one does not, 2 when the test could not run.
+# Output is TAP; each assertion line says what was seen.
+#
+# Needs root, network namespaces, veth, iproute2's ip and a ping (busybox's
+# is used when present). Environment: HRP_IP (path of iproute2's ip),
+# HRP_NET (path of the hrp-net helper, for the cases that need it),
+# HRP_EXPIRES (client net.ipv6.route.mtu_expires, default 8 seconds).
+
+set -u
+
+EXPIRES=${HRP_EXPIRES:-8}
+GC_INTERVAL=1
+SUFFIX=$$
+C=hrpc$SUFFIX
+R=hrpr$SUFFIX
+S=hrps$SUFFIX
+CLIENT=fd00:1::2
+ROUTER=fd00:1::1
+SERVER=fd00:2::2
+NARROW=1400
+
+ALL_CASES="main icmp udp raw tcp sit f7 f8"
+LEGACY_CASES="main icmp udp raw tcp sit f7"
+
+expect=""
+cases=""
+n=0
+failed=0
+skipped=0
+legacy_seen=0
+bgpids=""
+
+die2() {
+	echo "Bail out! $*"
+	echo "# could not run: $*" >&2
+	exit 2
+}
+
+usage() {
+	echo "usage: $0 [--expect fixed|legacy] [--case NAME]... [--list]" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--expect)
+		[ $# -ge 2 ] || usage
+		expect=$2
+		shift 2
+		;;
+	--case)
+		[ $# -ge 2 ] || usage
+		cases="$cases $2"
+		shift 2
+		;;
+	--list)
+		echo "$ALL_CASES" | tr ' ' '\n'
+		exit 0
+		;;
+	*) usage ;;
+	esac
+done
+case "$expect" in
+"" | fixed | legacy) ;;
+*) usage ;;
+esac
+for c in $cases; do
+	case " $ALL_CASES " in
+	*" $c "*) ;;
+	*) die2 "unknown case '$c' (see --list)" ;;
+	esac
+done
+
+# ---- tools ----------------------------------------------------------------
+
+IP=${HRP_IP:-}
+if [ -z "$IP" ]; then
+	for p in /usr/sbin/ip /sbin/ip /usr/bin/ip /bin/ip; do
+		if [ -x "$p" ] && "$p" -V 2>/dev/null | grep -q iproute2; then
+			IP=$p
+			break
+		fi
+	done
+fi
+[ -n "$IP" ] || die2 "iproute2's ip not found (set HRP_IP)"
+
+if command -v busybox >/dev/null 2>&1; then
+	BB=busybox
+else
+	BB=""
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+HRP_NET=${HRP_NET:-}
+if [ -z "$HRP_NET" ]; then
+	for p in "$here/tools/hrp-net" "$(command -v hrp-net 2>/dev/null)"; do
+		if [ -n "$p" ] && [ -x "$p" ]; then
+			HRP_NET=$p
+			break
+		fi
+	done
+fi
+
+[ "$(id -u)" = 0 ] || die2 "must run as root"
+[ -d /proc/sys/net/ipv6 ] || die2 "this kernel has no IPv6"
+
+# ---- TAP ------------------------------------------------------------------
+
+oneline() {
+	printf '%s' "$1" | tr '\n' '|' | sed 's/|$//; s/|/ | /g'
+}
+
+# check DESCRIPTION SEEN TEST-COMMAND...
+check() {
+	desc=$1
+	seen=$(oneline "$2")
+	shift 2
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $desc (seen: ${seen:-nothing})"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $desc (seen: ${seen:-nothing})"
+	fi
+}
+
+skip() {
+	n=$((n + 1))
+	skipped=$((skipped + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+contains() { printf '%s\n' "$1" | grep -q -- "$2"; }
+lacks() { ! printf '%s\n' "$1" | grep -q -- "$2"; }
+same() { [ "$1" = "$2" ]; }
+nonempty() { [ -n "$1" ]; }
+empty() { [ -z "$1" ]; }
+lacks_all() { lacks "$1" expires && lacks "$1" " mtu "; }
+
+# ---- namespaces -----------------------------------------------------------
+
+cleanup() {
+	for p in $bgpids; do
+		kill "$p" 2>/dev/null
+	done
+	for ns in $C $R $S; do
+		"$IP" netns del "$ns" 2>/dev/null
+	done
+	bgpids=""
+}
+
+on_signal() {
+	cleanup
+	echo "Bail out! interrupted"
+	exit 2
+}
+trap cleanup EXIT
+trap on_signal INT TERM HUP
+
+nsx() {
+	ns=$1
+	shift
+	"$IP" netns exec "$ns" "$@"
+}
+
+sysctl_w() {
+	nsx "$1" sh -c "echo $3 > /proc/sys/$2"
+}
+
+ping6() {
+	# ping6 NS DST SIZE: one echo request, wait at most 1 s for the reply.
+	if [ -n "$BB" ]; then
+		nsx "$1" $BB ping -6 -c 1 -W 1 -w 1 -s "$3" "$2" >/dev/null 2>&1
+	else
+		nsx "$1" ping -6 -c 1 -W 1 -w 1 -s "$3" "$2" >/dev/null 2>&1
+	fi
+}
+
+# Build the three namespaces. The client's fib GC runs at the gc_interval in
+# force when its timer is first armed: set it before any link comes up.
+setup() {
+	for ns in $C $R $S; do
+		"$IP" netns add "$ns" || return 1
+		sysctl_w "$ns" net/ipv6/conf/all/accept_dad 0
+		sysctl_w "$ns" net/ipv6/conf/default/accept_dad 0
+		sysctl_w "$ns" net/ipv6/conf/default/accept_ra 0
+		"$IP" -n "$ns" link set lo up
+	done
+	sysctl_w "$C" net/ipv6/route/gc_interval "$GC_INTERVAL" || return 1
+	sysctl_w "$C" net/ipv6/route/mtu_expires "$EXPIRES" || return 1
+	# default/ too: a new link takes its forwarding (and so the Router flag
+	# of its Neighbor Advertisements) from default, not from all.
+	sysctl_w "$R" net/ipv6/conf/default/forwarding 1 || return 1
+	sysctl_w "$R" net/ipv6/conf/all/forwarding 1 || return 1
+
+	"$IP" -n "$C" link add c0 type veth peer name r0 netns "$R" || return 1
+	"$IP" -n "$R" link add r1 type veth peer name s0 netns "$S" || return 1
+	"$IP" -n "$R" link set r1 mtu "$NARROW" || return 1
+
+	"$IP" -n "$C" link set c0 up
+	"$IP" -n "$R" link set r0 up
+	"$IP" -n "$R" link set r1 up
+	"$IP" -n "$S" link set s0 up
+	"$IP" -n "$C" -6 addr add $CLIENT/64 dev c0 nodad || return 1
+	"$IP" -n "$R" -6 addr add $ROUTER/64 dev r0 nodad || return 1
+	"$IP" -n "$R" -6 addr add fd00:2::1/64 dev r1 nodad || return 1
+	for a in $SERVER fd00:2::5 fd00:2::6; do
+		"$IP" -n "$S" -6 addr add "$a/64" dev s0 nodad || return 1
+	done
+	"$IP" -n "$S" -6 route add default via fd00:2::1 || return 1
+	"$IP" -n "$C" -6 route add $SERVER/128 via $ROUTER || return 1
+	# Links take a moment to come up: wait until the server answers.
+	tries=0
+	until ping6 "$C" $SERVER 56; do
+		tries=$((tries + 1))
+		if [ $tries -ge 10 ]; then
+			echo "the server does not answer a small ping"
+			return 1
+		fi
+	done
+}
+
+# The configured route as the user sees it (cached clones are not listed).
+route_line() {
+	"$IP" -n "$C" -6 route show table "${2:-main}" 2>/dev/null |
+		grep "^$1 " | grep -v '^fe80'
+}
+cache_line() {
+	"$IP" -n "$C" -6 route show cache table "${2:-main}" 2>/dev/null |
+		grep "^$1 "
+}
+route_get() {
+	"$IP" -n "$C" -6 route get "$1" 2>&1 | head -n 1
+}
+del_route() {
+	"$IP" -n "$C" -6 route del "$@" 2>&1
+}
+
+# ---- the assertions shared by the cases -----------------------------------
+
+# after_ptb DST BEFORE MTU WHAT: what must hold right after a Packet Too Big
+# that lowered the path MTU of DST (reached through a configured /128 route
+# with a gateway) to MTU.
+after_ptb() {
+	dst=$1 before=$2 mtu=$3 what=$4
+	line=$(route_line "$dst")
+	if lacks "$line" expires; then :; else legacy_seen=1; fi
+	if [ "$expect" = legacy ]; then
+		check "L1 $what: the configured route gets an expiry" "$line" \
+			contains "$line" expires
+		check "L1 $what: the configured route gets mtu $mtu" "$line" \
+			contains "$line" " mtu $mtu"
+		return
+	fi
+	check "F1 $what: configured route unchanged by the Packet Too Big" \
+		"$line" same "$line" "$before"
+	check "F1 $what: configured route shows no expires and no mtu" \
+		"$line" lacks_all "$line"
+	get=$(route_get "$dst")
+	check "F2 $what: route get reports the learned mtu $mtu" "$get" \
+		contains "$get" " mtu $mtu"
+	check "F2 $what: route get reports the expiry" "$get" \
+		contains "$get" expires
+	cache=$(cache_line "$dst")
+	check "F3 $what: a cached entry holds mtu $mtu" "$cache" \
+		contains "$cache" " mtu $mtu"
+}
+
+# ---- cases ----------------------------------------------------------------
+
+case_main() {
+	before=$(route_line $SERVER)
+	check "setup: configured route present" "$before" nonempty "$before"
+	ping6 "$C" $SERVER 1450
+	after_ptb $SERVER "$before" $NARROW "ping"
+	if [ -z "$expect" ]; then
+		return
+	fi
+
+	sleep $((EXPIRES + 2 * GC_INTERVAL + 1))
+	line=$(route_line $SERVER)
+	get=$(route_get $SERVER)
+	if [ "$expect" = legacy ]; then
+		check "L1 ping: the configured route is gone after expiry" \
+			"$line / $get" empty "$line"
+		return
+	fi
+	check "F4 after expiry: configured route still there, unchanged" \
+		"$line" same "$line" "$before"
+	check "F4 after expiry: path mtu back to the link mtu" "$get" \
+		lacks "$get" " mtu $NARROW"
+	check "F4 after expiry: lookups take the configured route" "$get" \
+		contains "$get" "via $ROUTER dev c0"
+	cache=$(cache_line $SERVER)
+	check "F4 after expiry: the cached entry has aged out" "$cache" \
+		empty "$cache"
+	ping6 "$C" $SERVER 56
+	rc=$?
+	check "F4 after expiry: traffic to the server still flows" \
+		"ping exit $rc" [ "$rc" = 0 ]
+	ping6 "$C" $SERVER 1450
+	cache=$(cache_line $SERVER)
+	check "F4 a new Packet Too Big creates a new cached entry" "$cache" \
+		contains "$cache" " mtu $NARROW"
+	line=$(route_line $SERVER)
+	check "F4 the new cached entry leaves the configured route alone" \
+		"$line" same "$line" "$before"
+
+	out=$(del_route $SERVER/128 via $ROUTER)
+	rc=$?
+	check "F5 one route del succeeds" "exit $rc $out" [ "$rc" = 0 ]
+	line=$(route_line $SERVER)
+	check "F5 the configured route is gone" "$line" empty "$line"
+	cache=$(cache_line $SERVER)
+	check "F5 no orphan cached entry is left" "$cache" empty "$cache"
+	out=$(del_route $SERVER/128 via $ROUTER)
+	rc=$?
+	check "F5 a second route del finds nothing" "exit $rc $out" [ "$rc" != 0 ]
+}
+
+need_hrp_net() {
+	if [ -z "$HRP_NET" ]; then
+		skip "$1" "hrp-net helper not built (make -C scripts/tools)"
+		return 1
+	fi
+}
+
+case_icmp() {
+	need_hrp_net "icmp: crafted Packet Too Big" || return 0
+	before=$(route_line $SERVER)
+	nsx "$R" "$HRP_NET" ptb $CLIENT $CLIENT $SERVER $NARROW icmp
+	sleep 0.2
+	after_ptb $SERVER "$before" $NARROW "icmp (icmpv6_err)"
+}
+
+case_udp() {
+	need_hrp_net "udp: connected socket" || return 0
+	before=$(route_line $SERVER)
+	nsx "$C" "$HRP_NET" udp $SERVER 9999 1450
+	after_ptb $SERVER "$before" $NARROW "udp (udpv6_err)"
+}
+
+case_raw() {
+	need_hrp_net "raw: protocol 253 socket" || return 0
+	before=$(route_line $SERVER)
+	nsx "$C" "$HRP_NET" raw $SERVER 1450
+	after_ptb $SERVER "$before" $NARROW "raw (rawv6_err)"
+}
+
+case_tcp() {
+	need_hrp_net "tcp: connection" || return 0
+	nsx "$S" "$HRP_NET" tcp-sink 8080 20 &
+	bgpids="$bgpids $!"
+	sleep 1
+	before=$(route_line $SERVER)
+	nsx "$C" "$HRP_NET" tcp $SERVER 8080 60000
+	after_ptb $SERVER "$before" $NARROW "tcp (tcp_v6_err, dst_ops)"
+}
+
+# The seed's 6in4 setup: the client's sit tunnel has MTU 1480, the
+# router's 1472; the client's IPv4 path to the router carries 1492 bytes, so
+# sit's xmit calls dst->ops->update_pmtu() with 1472 on the /128 route.
+case_sit() {
+	if ! "$IP" -n "$C" link add sc type sit local 192.0.2.2 \
+		remote 192.0.2.1 ttl 64 2>/dev/null; then
+		skip "sit: 6in4 tunnel" "this kernel has no sit driver"
+		return 0
+	fi
+	"$IP" -n "$R" link add sr type sit local 192.0.2.1 remote 192.0.2.2 ttl 64
+	"$IP" -n "$C" addr add 192.0.2.2/24 dev c0
+	"$IP" -n "$R" addr add 192.0.2.1/24 dev r0
+	"$IP" -n "$C" route add 192.0.2.1/32 dev c0 mtu 1492
+	"$IP" -n "$C" link set sc mtu 1480 up
+	"$IP" -n "$R" link set sr mtu 1472 up
+	"$IP" -n "$C" -6 addr add fd00:3::2/64 dev sc nodad
+	"$IP" -n "$R" -6 addr add fd00:3::1/64 dev sr nodad
+	"$IP" -n "$C" -6 route replace $SERVER/128 via fd00:3::1 dev sc
+	before=$(route_line $SERVER)
+	# 1428 + 8 + 40 = 1476 bytes: fits the tunnel (1480), not the path.
+	ping6 "$C" $SERVER 1428
+	after_ptb $SERVER "$before" 1472 "sit (ipip6_tunnel_xmit, dst_ops)"
+}
+
+# F7: routes the bug never touched behave exactly as before: a /127 with a
+# gateway, a /128 without one, and the same /128 in another table.
+case_f7() {
+	"$IP" -n "$C" -6 route add fd00:2::4/127 via $ROUTER
+	"$IP" -n "$C" -6 route add fd00:2::6/128 dev c0
+	"$IP" -n "$C" -6 route add $SERVER/128 via $ROUTER table 100
+	sysctl_w "$R" net/ipv6/conf/all/proxy_ndp 1
+	"$IP" -n "$R" -6 neigh add proxy fd00:2::6 dev r0
+
+	b127=$(route_line fd00:2::4/127)
+	bdev=$(route_line fd00:2::6)
+	b100=$(route_line $SERVER 100)
+	ping6 "$C" fd00:2::5 1450
+	ping6 "$C" fd00:2::6 1450
+	ping6 "$C" fd00:2::6 1450
+	ping6 "$C" $SERVER 1450
+
+	line=$(route_line fd00:2::4/127)
+	check "F7 /127 via gateway: configured route unchanged" "$line" \
+		same "$line" "$b127"
+	get=$(route_get fd00:2::5)
+	check "F7 /127 via gateway: the path mtu is learned" "$get" \
+		contains "$get" " mtu $NARROW"
+	line=$(route_line fd00:2::6)
+	check "F7 /128 without gateway: configured route unchanged" "$line" \
+		same "$line" "$bdev"
+	get=$(route_get fd00:2::6)
+	check "F7 /128 without gateway: the path mtu is learned" "$get" \
+		contains "$get" " mtu $NARROW"
+	line=$(route_line $SERVER 100)
+	check "F7 same /128 in table 100: unchanged" "$line" \
+		same "$line" "$b100"
+	cache=$(cache_line $SERVER 100)
+	check "F7 same /128 in table 100: no cached entry" "$cache" \
+		empty "$cache"
+}
+
+# F8: a Packet Too Big never raises a path MTU, never sets one below 1280.
+# Below 1280, 3.x-era kernels (and the fix) clamp to 1280, while kernels
+# with RFC 8201's rule discard the message; both satisfy F8.
+path_mtu() {
+	printf '%s\n' "$1" | sed -n 's/.* mtu \([0-9]*\).*/\1/p'
+}
+mtu_in() {
+	[ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+case_f8() {
+	need_hrp_net "f8: crafted Packet Too Big" || return 0
+	before=$(route_line $SERVER)
+	last=1400
+	for m in 1400 1450 65535 1000 1279 0; do
+		nsx "$R" "$HRP_NET" ptb $CLIENT $CLIENT $SERVER "$m" icmp
+		sleep 0.2
+		get=$(route_get $SERVER)
+		pmtu=$(path_mtu "$get")
+		case $m in
+		1400)
+			check "F8 PTB 1400 lowers the path mtu to 1400" "$get" \
+				mtu_in "$pmtu" 1400 1400 ;;
+		1450 | 65535)
+			check "F8 PTB $m does not raise the path mtu" "$get" \
+				mtu_in "$pmtu" 1400 1400 ;;
+		*)
+			check "F8 PTB $m neither raises it nor goes below 1280" \
+				"$get" mtu_in "$pmtu" 1280 "$last" ;;
+		esac
+		last=${pmtu:-$last}
+	done
+	line=$(route_line $SERVER)
+	check "F8 the configured route is unchanged throughout" "$line" \
+		same "$line" "$before"
+}
+
+# ---- main -----------------------------------------------------------------
+
+if [ -z "$cases" ]; then
+	case "$expect" in
+	fixed) cases=$ALL_CASES ;;
+	legacy) cases=$LEGACY_CASES ;;
+	*) cases=main ;;
+	esac
+fi
+
+echo "TAP version 13"
+echo "# kernel $(uname -r), expect ${expect:-self-check}, cases:$cases"
+for c in $cases; do
+	if [ "$expect" = legacy ] && [ "$c" = f8 ]; then
+		skip "f8" "F8 is part of the fixed behaviour only"
+		continue
+	fi
+	echo "# case $c"
+	if ! err=$(setup 2>&1); then
+		cleanup
+		die2 "cannot build the namespaces for case $c: $(oneline "$err")"
+	fi
+	"case_$c"
+	cleanup
+done
+echo "1..$n"
+
+if [ -z "$expect" ]; then
+	if [ "$legacy_seen" = 1 ]; then
+		echo "# LEGACY: a Packet Too Big gave the configured /128 route an expiry;" \
+			"this kernel is affected and the fix is not active"
+		exit 1
+	fi
+	if [ "$failed" = 0 ]; then
+		echo "# FIXED: the configured /128 route kept its state; the path MTU" \
+			"went to a cached entry"
+		exit 0
+	fi
+	echo "# UNKNOWN: neither the bug nor the fixed behaviour was seen" \
+		"(did the Packet Too Big arrive?)"
+	exit 2
+fi
+echo "# $((n - failed - skipped)) passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hrp-net: traffic helper for the ip6_hostroute_pmtu scenarios.
+ *
+ *   hrp-net ptb TO INNER_SRC INNER_DST MTU [icmp|udp|253]
+ *	Send an ICMPv6 Packet Too Big to TO, quoting a packet INNER_SRC ->
+ *	INNER_DST of the given protocol (default icmp: an echo request).
+ *	Lets a test choose the MTU (0, 1000, 65535...) and the protocol whose
+ *	error handler the receiver runs, without any real oversize packet.
+ *   hrp-net udp DST PORT SIZE
+ *   hrp-net raw DST SIZE
+ *   hrp-net tcp DST PORT SIZE
+ *	Send SIZE payload bytes from a connected UDP socket, a raw IPv6 socket
+ *	of protocol 253 (RFC 3692 experimentation) or a TCP connection, and
+ *	keep the socket open for a moment so that the Packet Too Big the
+ *	traffic provokes finds it: exercises udpv6_err(), rawv6_err() and
+ *	tcp_v6_err().
+ *   hrp-net tcp-sink PORT SECONDS
+ *	Accept TCP connections on PORT and discard what they send, for at
+ *	most SECONDS.
+ *
+ * Exit status 0 on success, 1 when a system call failed, 2 on usage error.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip6.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define QUOTED_PAYLOAD 64
+#define LINGER_USEC 300000
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: hrp-net ptb TO INNER_SRC INNER_DST MTU [icmp|udp|253]\n"
+		"       hrp-net udp DST PORT SIZE\n"
+		"       hrp-net raw DST SIZE\n"
+		"       hrp-net tcp DST PORT SIZE\n"
+		"       hrp-net tcp-sink PORT SECONDS\n");
+	return 2;
+}
+
+static int parse_addr(const char *s, struct in6_addr *a)
+{
+	if (inet_pton(AF_INET6, s, a) != 1) {
+		fprintf(stderr, "hrp-net: not an IPv6 address: %s\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno || *s == '\0' || *end != '\0' || *v > max) {
+		fprintf(stderr, "hrp-net: bad number: %s\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int send_ptb(int argc, char **argv)
+{
+	unsigned char pkt[sizeof(struct icmp6_hdr) + sizeof(struct ip6_hdr) +
+			  QUOTED_PAYLOAD];
+	struct icmp6_hdr *icmp = (struct icmp6_hdr *)pkt;
+	struct ip6_hdr *inner = (struct ip6_hdr *)(icmp + 1);
+	unsigned char *l4 = (unsigned char *)(inner + 1);
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	const char *proto = argc > 6 ? argv[6] : "icmp";
+	unsigned long mtu;
+	int fd;
+
+	if (argc < 6 || argc > 7)
+		return usage();
+	if (parse_addr(argv[2], &to.sin6_addr) ||
+	    parse_addr(argv[3], &inner->ip6_src) ||
+	    parse_addr(argv[4], &inner->ip6_dst) ||
+	    parse_ulong(argv[5], 0xffffffffUL, &mtu))
+		return 2;
+
+	memset(l4, 0, QUOTED_PAYLOAD);
+	inner->ip6_flow = htonl(6U << 28);
+	inner->ip6_hlim = 64;
+	/* The quoted packet claims to have been big: 1500 bytes on the wire. */
+	inner->ip6_plen = htons(1500 - sizeof(*inner));
+	if (!strcmp(proto, "icmp")) {
+		inner->ip6_nxt = IPPROTO_ICMPV6;
+		l4[0] = ICMP6_ECHO_REQUEST;
+	} else if (!strcmp(proto, "udp")) {
+		inner->ip6_nxt = IPPROTO_UDP;
+		l4[0] = 0x9c; /* source port 40000 */
+		l4[1] = 0x40;
+		l4[2] = 0x27; /* destination port 9999 */
+		l4[3] = 0x0f;
+	} else if (!strcmp(proto, "253")) {
+		inner->ip6_nxt = 253;
+	} else {
+		return usage();
+	}
+
+	memset(icmp, 0, sizeof(*icmp));
+	icmp->icmp6_type = ICMP6_PACKET_TOO_BIG;
+	icmp->icmp6_code = 0;
+	icmp->icmp6_mtu = htonl((uint32_t)mtu);
+
+	/* The kernel fills in the ICMPv6 checksum of raw ICMPv6 sockets. */
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		perror("hrp-net: socket");
+		return 1;
+	}
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0) {
+		perror("hrp-net: sendto");
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int send_one(int type, int proto, const char *dst, const char *port,
+		    const char *size)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	unsigned long len, p = 0;
+	char *buf;
+	int fd, ret = 0;
+
+	if (parse_addr(dst, &to.sin6_addr) ||
+	    (port && parse_ulong(port, 65535, &p)) ||
+	    parse_ulong(size, 65000, &len))
+		return 2;
+	to.sin6_port = htons((uint16_t)p);
+
+	buf = calloc(1, len ? len : 1);
+	fd = socket(AF_INET6, type, proto);
+	if (!buf || fd < 0) {
+		perror("hrp-net: socket");
+		free(buf);
+		return 1;
+	}
+	if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		perror("hrp-net: connect");
+		ret = 1;
+	} else if (type == SOCK_STREAM) {
+		unsigned long done = 0;
+
+		while (done < len) {
+			ssize_t n = send(fd, buf + done, len - done, 0);
+
+			if (n < 0) {
+				perror("hrp-net: send");
+				ret = 1;
+				break;
+			}
+			done += (unsigned long)n;
+		}
+	} else if (send(fd, buf, len, 0) < 0) {
+		perror("hrp-net: send");
+		ret = 1;
+	}
+	/* Stay connected while the Packet Too Big comes back. */
+	usleep(LINGER_USEC);
+	close(fd);
+	free(buf);
+	return ret;
+}
+
+static int tcp_sink(const char *port, const char *seconds)
+{
+	struct sockaddr_in6 addr = { .sin6_family = AF_INET6,
+				     .sin6_addr = IN6ADDR_ANY_INIT };
+	unsigned long p, secs;
+	char buf[4096];
+	int fd, c, one = 1;
+
+	if (parse_ulong(port, 65535, &p) || parse_ulong(seconds, 3600, &secs))
+		return 2;
+	addr.sin6_port = htons((uint16_t)p);
+	alarm((unsigned int)secs);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(fd, 4) < 0) {
+		perror("hrp-net: listen");
+		return 1;
+	}
+	for (;;) {
+		c = accept(fd, NULL, NULL);
+		if (c < 0) {
+			perror("hrp-net: accept");
+			return 1;
+		}
+		while (read(c, buf, sizeof(buf)) > 0)
+			;
+		close(c);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	if (!strcmp(argv[1], "ptb"))
+		return send_ptb(argc, argv);
+	if (!strcmp(argv[1], "udp") && argc == 5)
+		return send_one(SOCK_DGRAM, IPPROTO_UDP, argv[2], argv[3],
+				argv[4]);
+	if (!strcmp(argv[1], "raw") && argc == 4)
+		return send_one(SOCK_RAW, 253, argv[2], NULL, argv[3]);
+	if (!strcmp(argv[1], "tcp") && argc == 5)
+		return send_one(SOCK_STREAM, IPPROTO_TCP, argv[2], argv[3],
+				argv[4]);
+	if (!strcmp(argv[1], "tcp-sink") && argc == 4)
+		return tcp_sink(argv[2], argv[3]);
+	return usage();
+}

@@ -47,10 +47,10 @@ if [ $# -gt 0 ]; then
 	extra=("$@")
 fi
 
-[ -f "$src/Makefile" ] && [ -d "$src/net/ipv6" ] || {
+if [ ! -f "$src/Makefile" ] || [ ! -d "$src/net/ipv6" ]; then
 	echo "not ok 1 - $src is not a kernel source tree"
 	exit 2
-}
+fi
 
 frags=("$here/kconfig/test.config")
 [ "$debug" = 1 ] && frags+=("$here/kconfig/debug.config")

@@ -8,7 +8,8 @@
 # The client holds "<server>/128 via <router>"; traffic bigger than the
 # router's narrow link makes the router send Packet Too Big.
 #
-# Usage: scenario.sh [--expect fixed|legacy] [--case NAME]... [--list]
+# Usage: scenario.sh [--expect fixed|legacy] [--case NAME]... [--sysctl 0|1]
+#                    [--list]
 #
 # Without --expect this is the self-check for administrators: it runs the
 # main case once and answers whether this kernel shows the bug.
@@ -17,6 +18,8 @@
 #   exit 2  could not run (the reason is printed)
 # With --expect, every assertion of the chosen expectation is checked;
 # exit 0 when all hold, 1 when one does not, 2 when the test could not run.
+# --sysctl sets net.ipv6.route.host_route_pmtu_exception in the client
+# namespace (the module or a patched kernel must provide it).
 # Output is TAP; each assertion line says what was seen.
 #
 # Needs root, network namespaces, veth, iproute2's ip and a ping (busybox's
@@ -39,9 +42,12 @@ NARROW=1400
 
 ALL_CASES="main icmp udp raw tcp sit f7 f8"
 LEGACY_CASES="main icmp udp raw tcp sit f7"
+# Run only when asked for: "unload" removes the module midway.
+EXTRA_CASES="unload"
 
 expect=""
 cases=""
+sysctl=""
 n=0
 failed=0
 skipped=0
@@ -55,7 +61,7 @@ die2() {
 }
 
 usage() {
-	echo "usage: $0 [--expect fixed|legacy] [--case NAME]... [--list]" >&2
+	echo "usage: $0 [--expect fixed|legacy] [--case NAME]... [--sysctl 0|1] [--list]" >&2
 	exit 2
 }
 
@@ -71,8 +77,13 @@ while [ $# -gt 0 ]; do
 		cases="$cases $2"
 		shift 2
 		;;
+	--sysctl)
+		[ $# -ge 2 ] || usage
+		sysctl=$2
+		shift 2
+		;;
 	--list)
-		echo "$ALL_CASES" | tr ' ' '\n'
+		echo "$ALL_CASES $EXTRA_CASES" | tr ' ' '\n'
 		exit 0
 		;;
 	*) usage ;;
@@ -82,8 +93,12 @@ case "$expect" in
 "" | fixed | legacy) ;;
 *) usage ;;
 esac
+case "$sysctl" in
+"" | 0 | 1) ;;
+*) usage ;;
+esac
 for c in $cases; do
-	case " $ALL_CASES " in
+	case " $ALL_CASES $EXTRA_CASES " in
 	*" $c "*) ;;
 	*) die2 "unknown case '$c' (see --list)" ;;
 	esac
@@ -121,6 +136,10 @@ fi
 
 [ "$(id -u)" = 0 ] || die2 "must run as root"
 [ -d /proc/sys/net/ipv6 ] || die2 "this kernel has no IPv6"
+KNOB=net/ipv6/route/host_route_pmtu_exception
+if [ -n "$sysctl" ] && [ ! -e /proc/sys/$KNOB ]; then
+	die2 "--sysctl: $KNOB does not exist (module not loaded, kernel not patched)"
+fi
 
 # ---- TAP ------------------------------------------------------------------
 
@@ -206,6 +225,9 @@ setup() {
 	done
 	sysctl_w "$C" net/ipv6/route/gc_interval "$GC_INTERVAL" || return 1
 	sysctl_w "$C" net/ipv6/route/mtu_expires "$EXPIRES" || return 1
+	if [ -n "$sysctl" ]; then
+		sysctl_w "$C" $KNOB "$sysctl" || return 1
+	fi
 	# default/ too: a new link takes its forwarding (and so the Router flag
 	# of its Neighbor Advertisements) from default, not from all.
 	sysctl_w "$R" net/ipv6/conf/default/forwarding 1 || return 1
@@ -480,6 +502,30 @@ case_f8() {
 		same "$line" "$before"
 }
 
+# unload: rmmod ip6_hostroute_pmtu while one of its cached entries exists.
+# The entry goes with the module, the configured route stays as it was, and
+# the kernel's own behaviour is back for the next Packet Too Big.
+case_unload() {
+	before=$(route_line $SERVER)
+	ping6 "$C" $SERVER 1450
+	cache=$(cache_line $SERVER)
+	check "unload: a cached entry exists before rmmod" "$cache" \
+		contains "$cache" " mtu $NARROW"
+	out=$(rmmod ip6_hostroute_pmtu 2>&1)
+	rc=$?
+	check "unload: rmmod succeeds" "exit $rc $out" [ "$rc" = 0 ]
+	cache=$(cache_line $SERVER)
+	check "unload: the module's cached entry is gone" "$cache" \
+		empty "$cache"
+	line=$(route_line $SERVER)
+	check "unload: the configured route is unchanged" "$line" \
+		same "$line" "$before"
+	ping6 "$C" $SERVER 1450
+	line=$(route_line $SERVER)
+	check "unload: the next Packet Too Big meets the kernel's own code" \
+		"$line" contains "$line" expires
+}
+
 # ---- main -----------------------------------------------------------------
 
 if [ -z "$cases" ]; then
@@ -491,7 +537,7 @@ if [ -z "$cases" ]; then
 fi
 
 echo "TAP version 13"
-echo "# kernel $(uname -r), expect ${expect:-self-check}, cases:$cases"
+echo "# kernel $(uname -r), expect ${expect:-self-check}, cases:$cases${sysctl:+, client host_route_pmtu_exception=$sysctl}"
 for c in $cases; do
 	if [ "$expect" = legacy ] && [ "$c" = f8 ]; then
 		skip "f8" "F8 is part of the fixed behaviour only"

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make            build ip6_hostroute_pmtu.ko for the running kernel
+#   make KDIR=...   ... for the kernel build (or headers) directory KDIR
+#   make check      run every test this machine can run
+#   make load       insmod the module built here; make unload: rmmod it
+#   make clean
+#
+# See README.md.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+MODULE := ip6_hostroute_pmtu
+
+all: module
+
+module:
+	@test -f $(KDIR)/Makefile || { \
+		echo "No kernel build tree at $(KDIR): install the headers of the running kernel" \
+		     "(Debian/Ubuntu: linux-headers-$$(uname -r)) or pass KDIR=<kernel build dir>." >&2; \
+		exit 2; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+kunit:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kunit modules
+
+tools: scripts/tools/hrp-net
+
+scripts/tools/hrp-net: scripts/tools/hrp-net.c
+	$(CC) -static -O2 -Wall -Wextra -o $@ $<
+
+check:
+	scripts/check.sh
+
+load: module
+	insmod ./$(MODULE).ko
+
+unload:
+	rmmod $(MODULE)
+
+clean:
+	@if [ -f $(KDIR)/Makefile ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/kunit clean; \
+	fi
+	rm -f scripts/tools/hrp-net
+
+.PHONY: all module kunit tools check load unload clean

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Version compat for 3.10 to 4.1: every difference between the supported
+ * kernels lives here, nowhere else.
+ *
+ * Stable trees backported some of these changes (3.16.y dropped rt6i_genid
+ * while 3.16.0 has it), so a kernel version does not tell them apart.
+ * Kbuild reads the target kernel's own headers and defines HRP_HAVE_* and
+ * HRP_FIB6_* for what it finds there; version numbers are used only for
+ * changes no stable tree backported.
+ */
+#ifndef _HRP_COMPAT_H
+#define _HRP_COMPAT_H
+
+#include <linux/ftrace.h>
+#include <linux/module.h>
+#include <linux/version.h>
+#include <net/ipv6.h>
+#include <net/ip6_fib.h>
+#include <net/net_namespace.h>
+
+/* Cached routes carry the namespace's generation id up to 3.16.0. */
+static inline void hrp_rt6_init_genid(struct rt6_info *rt, struct net *net)
+{
+#if defined(HRP_HAVE_RT6I_GENID) && defined(HRP_HAVE_RT_GENID_IPV6)
+	rt->rt6i_genid = rt_genid_ipv6(net);
+#elif defined(HRP_HAVE_RT6I_GENID)
+	rt->rt6i_genid = rt_genid(net);
+#endif
+}
+
+/*
+ * fib6_add() takes the route's metrics since 3.15: as netlink attributes
+ * up to 3.19, as struct mx6_config from 4.0. A cached clone has none.
+ */
+#if defined(HRP_FIB6_ADD_MXC)
+typedef int (*hrp_fib6_add_t)(struct fib6_node *root, struct rt6_info *rt,
+			      struct nl_info *info, struct mx6_config *mxc);
+static inline int hrp_call_fib6_add(hrp_fib6_add_t fn, struct fib6_node *root,
+				    struct rt6_info *rt, struct nl_info *info)
+{
+	struct mx6_config mxc = { .mx = NULL, };
+
+	return fn(root, rt, info, &mxc);
+}
+#elif defined(HRP_FIB6_ADD_MX_LEN)
+typedef int (*hrp_fib6_add_t)(struct fib6_node *root, struct rt6_info *rt,
+			      struct nl_info *info, struct nlattr *mx,
+			      int mx_len);
+static inline int hrp_call_fib6_add(hrp_fib6_add_t fn, struct fib6_node *root,
+				    struct rt6_info *rt, struct nl_info *info)
+{
+	return fn(root, rt, info, NULL, 0);
+}
+#else
+typedef int (*hrp_fib6_add_t)(struct fib6_node *root, struct rt6_info *rt,
+			      struct nl_info *info);
+static inline int hrp_call_fib6_add(hrp_fib6_add_t fn, struct fib6_node *root,
+				    struct rt6_info *rt, struct nl_info *info)
+{
+	return fn(root, rt, info);
+}
+#endif
+
+/* fib6_clean_all() lost its "prune" argument in 3.14. */
+typedef int (*hrp_fib6_cleaner_t)(struct rt6_info *rt, void *arg);
+#if defined(HRP_FIB6_CLEAN_ALL_PRUNE)
+typedef void (*hrp_fib6_clean_all_t)(struct net *net, hrp_fib6_cleaner_t func,
+				     int prune, void *arg);
+static inline void hrp_call_fib6_clean_all(hrp_fib6_clean_all_t fn,
+					   struct net *net,
+					   hrp_fib6_cleaner_t func, void *arg)
+{
+	fn(net, func, 0, arg);
+}
+#else
+typedef void (*hrp_fib6_clean_all_t)(struct net *net, hrp_fib6_cleaner_t func,
+				     void *arg);
+static inline void hrp_call_fib6_clean_all(hrp_fib6_clean_all_t fn,
+					   struct net *net,
+					   hrp_fib6_cleaner_t func, void *arg)
+{
+	fn(net, func, arg);
+}
+#endif
+
+/*
+ * ftrace: a callback that rewrites regs->ip must say so from 3.19
+ * (FTRACE_OPS_FL_IPMODIFY), so that two such users of one function are
+ * refused instead of silently stacked.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(3, 19, 0)
+#define HRP_FTRACE_OPS_FLAGS (FTRACE_OPS_FL_SAVE_REGS | \
+			      FTRACE_OPS_FL_RECURSION_SAFE | \
+			      FTRACE_OPS_FL_IPMODIFY)
+#else
+#define HRP_FTRACE_OPS_FLAGS (FTRACE_OPS_FL_SAVE_REGS | \
+			      FTRACE_OPS_FL_RECURSION_SAFE)
+#endif
+
+static inline bool hrp_within_this_module(unsigned long addr)
+{
+	return within_module_core(addr, THIS_MODULE);
+}
+
+/*
+ * Module text may only go away once no CPU can still be running it. On
+ * kernels without involuntary preemption in kernel code, one sched grace
+ * period after the last redirected call has returned suffices; a fully
+ * preemptible kernel also needs every task to have passed a voluntary
+ * context switch (RCU-tasks), which exists from 3.18 where selected.
+ */
+static inline void hrp_synchronize_code(void)
+{
+	synchronize_sched();
+#if defined(CONFIG_TASKS_RCU)
+	synchronize_rcu_tasks();
+#endif
+}
+
+#endif /* _HRP_COMPAT_H */

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fib6 work: clone a configured host route, put the learned MTU and
+ * its expiry on the clone, insert it next to the route, age it out, and
+ * delete clones when they are in the way.
+ *
+ * A clone sits in the same fib6 node as the configured route it comes
+ * from, with metric 0 so that lookups prefer it, exactly where the
+ * kernel's own RTF_CACHE clones of host routes (redirects) go. Two things
+ * set it apart from those:
+ *
+ * - It is not DST_HOST. DST_HOST routes keep writable metrics in an
+ *   inet_peer keyed by destination and table, which the configured /128
+ *   route shares: an MTU set there would show on the configured route.
+ *   Without DST_HOST the clone's metrics are its own (kmalloc'ed by
+ *   dst_cow_metrics_generic(), freed by ip6_dst_destroy()).
+ * - That also makes it recognisable: every RTF_CACHE /128 route the kernel
+ *   creates itself is DST_HOST (ip6_rt_copy()), so an RTF_CACHE /128 route
+ *   without DST_HOST is ours. The module keeps no list of its clones.
+ *
+ * Lookups on these kernels do not fall back from an expired entry to a
+ * route of a higher metric in the same node, so an expired clone would
+ * blackhole its destination until the fib garbage collector runs (every
+ * gc_interval, 30 s by default). netns.c therefore arms a timer at the
+ * first expiry and hrp_clones_sweep() deletes clones as they expire.
+ */
+#include <linux/slab.h>
+#include <net/addrconf.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+
+#include "hrp.h"
+
+bool hrp_rt_is_clone(const struct rt6_info *rt)
+{
+	return (rt->rt6i_flags & RTF_CACHE) && rt->rt6i_dst.plen == 128 &&
+	       !(rt->dst.flags & DST_HOST);
+}
+
+static struct rt6_info *hrp_rt_from(const struct rt6_info *rt)
+{
+	return (struct rt6_info *)rt->dst.from;
+}
+
+/*
+ * A copy of @ort for the same destination, the way ip6_rt_copy() makes
+ * one, but with metrics of its own, carrying @mtu for the time
+ * net.ipv6.route.mtu_expires allows (never beyond @ort's own expiry).
+ */
+static struct rt6_info *hrp_clone_alloc(struct rt6_info *ort, u32 mtu)
+{
+	struct net_device *dev = ort->dst.dev;
+	struct net *net = dev_net(dev);
+	struct fib6_table *table = ort->rt6i_table;
+	struct rt6_info *rt;
+
+	rt = dst_alloc(&net->ipv6.ip6_dst_ops, dev, 0, DST_OBSOLETE_FORCE_CHK, 0);
+	if (!rt)
+		return NULL;
+
+	memset(&rt->dst + 1, 0, sizeof(*rt) - sizeof(rt->dst));
+	rt6_init_peer(rt, table ? &table->tb6_peers : net->ipv6.peers);
+	hrp_rt6_init_genid(rt, net);
+	INIT_LIST_HEAD(&rt->rt6i_siblings);
+
+	rt->dst.input = ort->dst.input;
+	rt->dst.output = ort->dst.output;
+	rt->dst.error = ort->dst.error;
+	rt->dst.lastuse = jiffies;
+	rt->rt6i_idev = ort->rt6i_idev;
+	if (rt->rt6i_idev)
+		in6_dev_hold(rt->rt6i_idev);
+	rt->rt6i_dst = ort->rt6i_dst;
+#ifdef CONFIG_IPV6_SUBTREES
+	rt->rt6i_src = ort->rt6i_src;
+#endif
+	rt->rt6i_prefsrc = ort->rt6i_prefsrc;
+	rt->rt6i_gateway = ort->rt6i_gateway;
+	rt->rt6i_table = table;
+	rt->rt6i_metric = 0;
+	rt->rt6i_flags = ort->rt6i_flags | RTF_CACHE;
+	rt6_set_from(rt, ort);
+
+	dst_copy_metrics(&rt->dst, &ort->dst);
+	if (dst_metrics_read_only(&rt->dst)) {
+		/* No memory for metrics of its own. */
+		dst_free(&rt->dst);
+		return NULL;
+	}
+	dst_metric_set(&rt->dst, RTAX_MTU, mtu);
+	rt->rt6i_flags |= RTF_MODIFIED;
+	rt6_update_expires(rt, net->ipv6.sysctl.ip6_rt_mtu_expires);
+	return rt;
+}
+
+/* The clone of @ort in @fn, if there is one. Under tb6_lock. */
+static struct rt6_info *hrp_clone_find(struct fib6_node *fn,
+				       const struct rt6_info *ort)
+{
+	struct rt6_info *rt;
+
+	for (rt = fn->leaf; rt; rt = rt->dst.rt6_next)
+		if (hrp_rt_is_clone(rt) && hrp_rt_from(rt) == ort)
+			return rt;
+	return NULL;
+}
+
+/**
+ * hrp_clone_learn() - record a path MTU decrease of a configured route
+ * @ort: the configured /128 route with a gateway the packet was routed by
+ * @mtu: the new path MTU, already checked to be lower, at least 1280
+ *
+ * Inserts a clone of @ort carrying @mtu, or lowers the MTU of the clone
+ * already there. @ort itself is never written. Any context.
+ */
+void hrp_clone_learn(struct rt6_info *ort, u32 mtu)
+{
+	struct net *net = dev_net(ort->dst.dev);
+	struct hrp_net *hn = hrp_net(net);
+	struct fib6_table *table = ort->rt6i_table;
+	struct nl_info info = { .nl_net = net, };
+	struct rt6_info *rt, *old;
+	unsigned long expires = 0;
+	int err;
+
+	rt = hrp_clone_alloc(ort, mtu);
+	if (!rt)
+		return;	/* the next Packet Too Big tries again */
+
+	write_lock_bh(&table->tb6_lock);
+	/* Gone from the table meanwhile, or being deleted (ip6_route_del()
+	 * must find the configured route, not a clone in front of it).
+	 */
+	if (!ort->rt6i_node || atomic_read(&hn->deleting)) {
+		write_unlock_bh(&table->tb6_lock);
+		dst_free(&rt->dst);
+		return;
+	}
+	old = hrp_clone_find(ort->rt6i_node, ort);
+	if (old) {
+		if (mtu < dst_mtu(&old->dst)) {
+			dst_metric_set(&old->dst, RTAX_MTU, mtu);
+			rt6_update_expires(old,
+					   net->ipv6.sysctl.ip6_rt_mtu_expires);
+			expires = old->dst.expires;
+		}
+		write_unlock_bh(&table->tb6_lock);
+		dst_free(&rt->dst);
+	} else {
+		expires = rt->dst.expires;
+		/* fib6_add() frees the clone itself when it fails. */
+		err = hrp_call_fib6_add(hrp_sym.fib6_add, &table->tb6_root,
+					rt, &info);
+		write_unlock_bh(&table->tb6_lock);
+		if (err)
+			expires = 0;
+	}
+	if (expires)
+		hrp_sweep_at(hn, expires);
+}
+
+/**
+ * hrp_clones_purge_locate() - delete the clones where a route delete looks
+ * @net: the namespace
+ * @cfg: what ip6_route_del() was asked to delete
+ *
+ * ip6_route_del() deletes the first route of the node that matches, and a
+ * clone sorts first: without this, "ip -6 route del <dst>/128 via <gw>"
+ * would delete the clone and leave the configured route. Deleting the
+ * configured route prunes its remaining clones (fib6_prune_clones()).
+ */
+void hrp_clones_purge_locate(struct net *net, const struct fib6_config *cfg)
+{
+	struct nl_info info = { .nl_net = net, };
+	struct fib6_table *table;
+	struct fib6_node *fn;
+	struct rt6_info *rt;
+
+	if (cfg->fc_dst_len != 128)
+		return;
+	table = hrp_sym.fib6_get_table(net, cfg->fc_table);
+	if (!table)
+		return;
+
+	write_lock_bh(&table->tb6_lock);
+	fn = hrp_sym.fib6_locate(&table->tb6_root, &cfg->fc_dst, cfg->fc_dst_len,
+				 &cfg->fc_src, cfg->fc_src_len);
+restart:
+	for (rt = fn ? fn->leaf : NULL; rt; rt = rt->dst.rt6_next) {
+		if (hrp_rt_is_clone(rt)) {
+			if (!hrp_sym.fib6_del(rt, &info))
+				goto restart;
+		}
+	}
+	write_unlock_bh(&table->tb6_lock);
+}
+
+struct hrp_sweep {
+	bool all;
+	unsigned long now;
+	unsigned long next;	/* earliest expiry left, 0 if none */
+	unsigned int deleted;
+};
+
+static int hrp_sweep_one(struct rt6_info *rt, void *arg)
+{
+	struct hrp_sweep *s = arg;
+	struct rt6_info *from;
+
+	if (!hrp_rt_is_clone(rt))
+		return 0;
+	from = hrp_rt_from(rt);
+	if (s->all || (from && !from->rt6i_node)) {
+		s->deleted++;
+		return -1;
+	}
+	if (!(rt->rt6i_flags & RTF_EXPIRES))
+		return 0;	/* the kernel's garbage collector ages it */
+	if (time_after_eq(s->now + HRP_SWEEP_EARLY, rt->dst.expires)) {
+		s->deleted++;
+		return -1;
+	}
+	if (!s->next || time_before(rt->dst.expires, s->next))
+		s->next = rt->dst.expires;
+	return 0;
+}
+
+/**
+ * hrp_clones_sweep() - delete expiring (or all) clones of a namespace
+ * @net:  the namespace
+ * @all:  delete every clone, not only those about to expire
+ * @next: set to the earliest expiry among the clones left, 0 if none
+ *
+ * Clones whose configured route left the table go too. Returns how many
+ * clones were deleted.
+ */
+unsigned int hrp_clones_sweep(struct net *net, bool all, unsigned long *next)
+{
+	struct hrp_sweep s = { .all = all, .now = jiffies, };
+
+	hrp_call_fib6_clean_all(hrp_sym.fib6_clean_all, net, hrp_sweep_one, &s);
+	if (next)
+		*next = s.next;
+	return s.deleted;
+}

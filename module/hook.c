@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Catching the kernel's calls.
+ *
+ * Two static functions of net/ipv6/route.c are redirected with ftrace, the
+ * way kpatch replaced functions before livepatch existed: an ftrace_ops
+ * with FTRACE_OPS_FL_SAVE_REGS whose callback rewrites regs->ip.
+ *
+ * ip6_rt_update_pmtu() is where every path MTU decrease lands: ICMPv6
+ * Packet Too Big for ICMP, UDP and raw sockets through ip6_update_pmtu()
+ * and ip6_sk_update_pmtu(), TCP and tunnel drivers (sit, ip6_tunnel, GRE)
+ * through dst->ops->update_pmtu. The callback runs the decision
+ * (decision.h) on the arguments and redirects only calls about a
+ * configured gateway host route; everything else, and everything while
+ * the sysctl is 0, runs the kernel's own function untouched.
+ *
+ * ip6_route_del() is redirected to a wrapper that first deletes the
+ * clones in the node the delete looks at, then calls the original.
+ *
+ * The compiler may have inlined a static function into its callers, and
+ * an inlined copy cannot be redirected. So at load the module checks, in
+ * the running kernel's code, that each caller it knows calls the hooked
+ * function (a call or jmp whose target is its address), that the dst_ops
+ * really point at ip6_rt_update_pmtu(), and that ftrace can attach;
+ * anything missing and it refuses to load, naming what is missing.
+ */
+#include <linux/kallsyms.h>
+#include <linux/delay.h>
+#include <net/ip6_route.h>
+
+#include "decision.h"
+#include "hrp.h"
+
+struct hrp_kernel_syms hrp_sym;
+
+typedef void (*hrp_update_pmtu_t)(struct dst_entry *dst, struct sock *sk,
+				  struct sk_buff *skb, u32 mtu);
+typedef int (*hrp_route_del_t)(struct fib6_config *cfg);
+
+static hrp_update_pmtu_t hrp_orig_update_pmtu;
+static hrp_route_del_t hrp_orig_route_del;
+
+/* Redirected calls that have not returned yet. */
+static atomic_t hrp_inflight = ATOMIC_INIT(0);
+
+static enum hrp_pmtu_action hrp_pmtu_action(struct dst_entry *dst, u32 mtu,
+					    u32 *clone_mtu)
+{
+	struct rt6_info *rt = (struct rt6_info *)dst;
+	struct hrp_pmtu_event ev = {
+		.rt_flags = rt->rt6i_flags,
+		.dst_plen = rt->rt6i_dst.plen,
+		.in_fib = rt->rt6i_node != NULL,
+		.enabled = hrp_net(dev_net(dst->dev))->enabled,
+		.new_mtu = mtu,
+	};
+
+	/* Only what the decision needs: dst_mtu() is not free. */
+	if (ev.enabled && !(ev.rt_flags & RTF_CACHE) &&
+	    (ev.rt_flags & RTF_GATEWAY) && ev.dst_plen == 128)
+		ev.cur_mtu = dst_mtu(dst);
+	return hrp_pmtu_decide(&ev, clone_mtu);
+}
+
+/* Runs instead of ip6_rt_update_pmtu() for configured gateway host routes. */
+static void hrp_rt_update_pmtu(struct dst_entry *dst, struct sock *sk,
+			       struct sk_buff *skb, u32 mtu)
+{
+	u32 clone_mtu;
+
+	switch (hrp_pmtu_action(dst, mtu, &clone_mtu)) {
+	case HRP_PMTU_CLONE:
+		dst_confirm(dst);
+		hrp_clone_learn((struct rt6_info *)dst, clone_mtu);
+		break;
+	case HRP_PMTU_IGNORE:
+		dst_confirm(dst);
+		break;
+	case HRP_PMTU_STOCK:
+		/* The sysctl changed since the callback looked. */
+		hrp_orig_update_pmtu(dst, sk, skb, mtu);
+		break;
+	}
+	atomic_dec(&hrp_inflight);
+}
+
+/* Runs instead of ip6_route_del(). */
+static int hrp_route_del(struct fib6_config *cfg)
+{
+	struct net *net = cfg->fc_nlinfo.nl_net;
+	struct hrp_net *hn = hrp_net(net);
+	int err;
+
+	atomic_inc(&hn->deleting);
+	hrp_clones_purge_locate(net, cfg);
+	err = hrp_orig_route_del(cfg);
+	atomic_dec(&hn->deleting);
+
+	atomic_dec(&hrp_inflight);
+	return err;
+}
+
+/*
+ * The ftrace callbacks. The module's own calls of the originals
+ * (parent_ip in this module) run them unredirected.
+ */
+static void notrace hrp_ftrace_update_pmtu(unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_ops *ops,
+					   struct pt_regs *regs)
+{
+	u32 clone_mtu;
+
+	if (hrp_within_this_module(parent_ip))
+		return;
+	/* x86_64: dst, sk, skb, mtu in rdi, rsi, rdx, rcx */
+	if (hrp_pmtu_action((struct dst_entry *)regs->di, (u32)regs->cx,
+			    &clone_mtu) == HRP_PMTU_STOCK)
+		return;
+	atomic_inc(&hrp_inflight);
+	regs->ip = (unsigned long)hrp_rt_update_pmtu;
+}
+
+static void notrace hrp_ftrace_route_del(unsigned long ip,
+					 unsigned long parent_ip,
+					 struct ftrace_ops *ops,
+					 struct pt_regs *regs)
+{
+	if (hrp_within_this_module(parent_ip))
+		return;
+	atomic_inc(&hrp_inflight);
+	regs->ip = (unsigned long)hrp_route_del;
+}
+
+struct hrp_hook {
+	const char *name;
+	unsigned long addr;
+	struct ftrace_ops ops;
+	bool registered;
+};
+
+static struct hrp_hook hrp_hooks[] = {
+	{
+		.name = "ip6_rt_update_pmtu",
+		.ops = {
+			.func = hrp_ftrace_update_pmtu,
+			.flags = HRP_FTRACE_OPS_FLAGS,
+		},
+	},
+	{
+		.name = "ip6_route_del",
+		.ops = {
+			.func = hrp_ftrace_route_del,
+			.flags = HRP_FTRACE_OPS_FLAGS,
+		},
+	},
+};
+
+/*
+ * The callers of the hooked functions in net/ipv6/route.c, 3.10 to 4.1.
+ * Each must still call one of the listed functions: if the compiler had
+ * inlined them, some Packet Too Big or route delete would bypass the hook.
+ * Optional callers exist in some versions only.
+ */
+static const struct {
+	const char *caller;
+	const char *callees[2];
+	bool optional;
+} hrp_callsites[] = {
+	{ "ip6_update_pmtu", { "ip6_rt_update_pmtu" } },
+	{ "ip6_sk_update_pmtu", { "ip6_update_pmtu", "ip6_rt_update_pmtu" } },
+	{ "inet6_rtm_delroute", { "ip6_route_del" } },
+	{ "ipv6_route_ioctl", { "ip6_route_del" } },
+	{ "ip6_route_multipath", { "ip6_route_del" }, true },
+	{ "ip6_route_multipath_del", { "ip6_route_del" }, true },
+};
+
+static int (*hrp_lookup_size_offset)(unsigned long addr,
+				     unsigned long *size,
+				     unsigned long *offset);
+
+/* Does the code of @caller contain a call or jmp rel32 to @target? */
+static bool hrp_code_calls(unsigned long caller, unsigned long target)
+{
+	unsigned long size, offset, i;
+	const u8 *code = (const u8 *)caller;
+
+	if (!hrp_lookup_size_offset(caller, &size, &offset) || offset)
+		return false;
+	for (i = 0; i + 5 <= size; i++) {
+		s32 rel;
+
+		if (code[i] != 0xe8 && code[i] != 0xe9)
+			continue;
+		memcpy(&rel, code + i + 1, sizeof(rel));
+		if (caller + i + 5 + rel == target)
+			return true;
+	}
+	return false;
+}
+
+static int hrp_missing(const char *what)
+{
+	pr_err(HRP_NAME ": %s; this kernel is not one the module supports, not loading\n",
+	       what);
+	return -ENOENT;
+}
+
+/**
+ * hrp_hooks_resolve() - find and check everything the module needs
+ *
+ * Resolves the unexported kernel functions and the functions to hook, and
+ * checks their callers. Changes nothing. Prints one line and returns an
+ * error when the running kernel cannot be fixed by this module.
+ */
+int hrp_hooks_resolve(void)
+{
+	char what[96];
+	unsigned int i, j;
+
+	/* Linux 4.2 (and RHEL 7.3 onwards) clone on PMTU by themselves. */
+	if (kallsyms_lookup_name("rt6_cache_allowed_for_pmtu") ||
+	    kallsyms_lookup_name("ip6_rt_cache_alloc")) {
+		pr_err(HRP_NAME ": kernel already creates PMTU exceptions for host routes; this module is not needed\n");
+		return -EOPNOTSUPP;
+	}
+
+	hrp_lookup_size_offset = (void *)
+		kallsyms_lookup_name("kallsyms_lookup_size_offset");
+	hrp_sym.fib6_add = (void *)kallsyms_lookup_name("fib6_add");
+	hrp_sym.fib6_del = (void *)kallsyms_lookup_name("fib6_del");
+	hrp_sym.fib6_clean_all = (void *)kallsyms_lookup_name("fib6_clean_all");
+	hrp_sym.fib6_get_table = (void *)kallsyms_lookup_name("fib6_get_table");
+	hrp_sym.fib6_locate = (void *)kallsyms_lookup_name("fib6_locate");
+	if (!hrp_lookup_size_offset)
+		return hrp_missing("kallsyms_lookup_size_offset() not found");
+	if (!hrp_sym.fib6_add || !hrp_sym.fib6_del || !hrp_sym.fib6_clean_all ||
+	    !hrp_sym.fib6_get_table || !hrp_sym.fib6_locate)
+		return hrp_missing("a fib6 function (fib6_add, fib6_del, fib6_clean_all, fib6_get_table, fib6_locate) not found");
+
+	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
+		hrp_hooks[i].addr = kallsyms_lookup_name(hrp_hooks[i].name);
+		if (!hrp_hooks[i].addr) {
+			snprintf(what, sizeof(what), "%s() not found (inlined?)",
+				 hrp_hooks[i].name);
+			return hrp_missing(what);
+		}
+	}
+	hrp_orig_update_pmtu = (hrp_update_pmtu_t)hrp_hooks[0].addr;
+	hrp_orig_route_del = (hrp_route_del_t)hrp_hooks[1].addr;
+
+	if (init_net.ipv6.ip6_dst_ops.update_pmtu != hrp_orig_update_pmtu)
+		return hrp_missing("ip6_dst_ops.update_pmtu is not ip6_rt_update_pmtu()");
+
+	for (i = 0; i < ARRAY_SIZE(hrp_callsites); i++) {
+		unsigned long caller = kallsyms_lookup_name(hrp_callsites[i].caller);
+		bool found = false;
+
+		if (!caller) {
+			if (hrp_callsites[i].optional)
+				continue;
+			snprintf(what, sizeof(what), "%s() not found",
+				 hrp_callsites[i].caller);
+			return hrp_missing(what);
+		}
+		for (j = 0; j < ARRAY_SIZE(hrp_callsites[i].callees); j++) {
+			const char *callee = hrp_callsites[i].callees[j];
+			unsigned long target;
+
+			if (!callee)
+				continue;
+			target = kallsyms_lookup_name(callee);
+			if (target && hrp_code_calls(caller, target))
+				found = true;
+		}
+		if (!found) {
+			snprintf(what, sizeof(what), "%s() does not call %s() (inlined by the compiler)",
+				 hrp_callsites[i].caller,
+				 hrp_callsites[i].callees[0]);
+			return hrp_missing(what);
+		}
+	}
+	return 0;
+}
+
+/**
+ * hrp_hooks_install() - redirect the kernel's calls, all or nothing
+ */
+int hrp_hooks_install(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
+		struct hrp_hook *h = &hrp_hooks[i];
+
+		err = ftrace_set_filter_ip(&h->ops, h->addr, 0, 0);
+		if (err) {
+			pr_err(HRP_NAME ": ftrace cannot attach to %s() (error %d); not loading\n",
+			       h->name, err);
+			goto fail;
+		}
+		err = register_ftrace_function(&h->ops);
+		if (err) {
+			pr_err(HRP_NAME ": cannot redirect %s() (error %d%s); not loading\n",
+			       h->name, err,
+			       err == -EBUSY ? ": another live patch owns it" : "");
+			ftrace_set_filter_ip(&h->ops, h->addr, 1, 0);
+			goto fail;
+		}
+		h->registered = true;
+	}
+	return 0;
+fail:
+	hrp_hooks_remove();
+	return err;
+}
+
+/**
+ * hrp_hooks_remove() - stop redirecting, and wait until no CPU runs the
+ * module's replacements any more
+ */
+void hrp_hooks_remove(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
+		struct hrp_hook *h = &hrp_hooks[i];
+
+		if (!h->registered)
+			continue;
+		/* Returns once no CPU is in the callback any more. */
+		unregister_ftrace_function(&h->ops);
+		ftrace_set_filter_ip(&h->ops, h->addr, 1, 0);
+		h->registered = false;
+	}
+	/* The callbacks counted every redirected call before redirecting. */
+	while (atomic_read(&hrp_inflight))
+		msleep(1);
+	hrp_synchronize_code();
+}

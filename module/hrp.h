@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ip6_hostroute_pmtu: the pieces and how they meet.
+ *
+ *   decision.h  what a path MTU decrease does to a route (pure)
+ *   fib.c       the fib6 work: clone a configured route, insert the clone,
+ *               age it out, delete clones
+ *   hook.c      catching the kernel's calls: ftrace redirection of
+ *               ip6_rt_update_pmtu() and ip6_route_del(), checked at load
+ *   netns.c     per network namespace state: the sysctl, the expiry timer
+ *   main.c      load and unload, in that order of pieces
+ *   compat.h    the differences between 3.10 and 4.1
+ */
+#ifndef _HRP_H
+#define _HRP_H
+
+#include <linux/atomic.h>
+#include <linux/timer.h>
+#include <net/ipv6.h>
+#include <net/ip6_fib.h>
+#include <net/net_namespace.h>
+
+#include "compat.h"
+
+#define HRP_NAME "ip6_hostroute_pmtu"
+
+/* Kernel functions the module calls but the kernel does not export. */
+struct hrp_kernel_syms {
+	hrp_fib6_add_t fib6_add;
+	int (*fib6_del)(struct rt6_info *rt, struct nl_info *info);
+	hrp_fib6_clean_all_t fib6_clean_all;
+	struct fib6_table *(*fib6_get_table)(struct net *net, u32 id);
+	struct fib6_node *(*fib6_locate)(struct fib6_node *root,
+					 const struct in6_addr *daddr,
+					 int dst_len,
+					 const struct in6_addr *saddr,
+					 int src_len);
+};
+
+extern struct hrp_kernel_syms hrp_sym;
+
+/* fib.c */
+
+/* Delete a clone this many jiffies before lookups consider it expired. */
+#define HRP_SWEEP_EARLY 1
+
+bool hrp_rt_is_clone(const struct rt6_info *rt);
+void hrp_clone_learn(struct rt6_info *ort, u32 mtu);
+void hrp_clones_purge_locate(struct net *net, const struct fib6_config *cfg);
+unsigned int hrp_clones_sweep(struct net *net, bool all, unsigned long *next);
+
+/* netns.c */
+struct hrp_net {
+	struct net *net;
+	int enabled;			/* the sysctl */
+	struct ctl_table_header *sysctl;
+	spinlock_t sweep_lock;		/* sweep_timer, dying */
+	struct timer_list sweep_timer;	/* deletes clones as they expire */
+	bool dying;
+	atomic_t deleting;		/* route deletions in progress */
+};
+
+struct hrp_net *hrp_net(struct net *net);
+void hrp_sweep_at(struct hrp_net *hn, unsigned long expires);
+int hrp_netns_init(void);
+void hrp_netns_exit(void);
+
+extern atomic_t hrp_clones_removed;
+
+/* hook.c */
+int hrp_hooks_resolve(void);
+int hrp_hooks_install(void);
+void hrp_hooks_remove(void);
+
+#endif /* _HRP_H */

@@ -4,8 +4,8 @@
  *
  * Shared, unchanged, by the module (module/pmtu.c), the KUnit "decision"
  * suite (kunit/) and the equivalence check against the patch series
- * (scripts/check-decision.sh): it depends on nothing but the caller's
- * u32/u8/bool types and the RTF_* flags of <linux/ipv6_route.h>.
+ * (scripts/check-decision.sh): it needs nothing but u32/u8/bool and the
+ * RTF_* flags of the uapi headers <linux/route.h> and <linux/ipv6_route.h>.
  *
  * The bug (kernels 3.10 to 4.1): ip6_rt_update_pmtu() writes the MTU and
  * an expiry into any route with a /128 destination, including the route an
@@ -16,6 +16,9 @@
  */
 #ifndef _HRP_DECISION_H
 #define _HRP_DECISION_H
+
+#include <linux/ipv6_route.h>
+#include <linux/route.h>
 
 #define HRP_IPV6_MIN_MTU 1280
 

@@ -3,7 +3,6 @@
  * KUnit suite "hrp_decision": what a path MTU report does to a route,
  * module/decision.h, over all of its inputs.
  */
-#include <linux/ipv6_route.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/types.h>

@@ -19,10 +19,10 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+#include <net/ipv6.h>
 #include <net/addrconf.h>
 #include <net/ip6_fib.h>
 #include <net/ip6_route.h>
-#include <net/ipv6.h>
 #include <net/netlink.h>
 
 #include "fib_env.h"

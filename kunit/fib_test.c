@@ -14,8 +14,8 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
-#include <net/ip6_fib.h>
 #include <net/ipv6.h>
+#include <net/ip6_fib.h>
 
 #include "kunit_compat.h"
 #include "fib_env.h"

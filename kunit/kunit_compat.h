@@ -80,7 +80,7 @@ struct kunit_suite {
 #define KUNIT_ASSERT_EQ(t, l, r) __KUNIT_BINARY(t, l, ==, r, return)
 
 #define __KUNIT_BOOL(test, cond, want, fail_action, fmt, ...) do {	\
-	if (!!(cond) != (want)) {					\
+	if ((bool)(cond) != (bool)(want)) {				\
 		__KUNIT_FAIL(test, "Expected %s to be %s" fmt, #cond,	\
 			     (want) ? "true" : "false", ##__VA_ARGS__);	\
 		fail_action;						\

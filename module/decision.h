@@ -17,6 +17,7 @@
 #ifndef _HRP_DECISION_H
 #define _HRP_DECISION_H
 
+#include <linux/in6.h>
 #include <linux/ipv6_route.h>
 #include <linux/route.h>
 

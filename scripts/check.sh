@@ -104,6 +104,9 @@ else
 		else
 			result 0 "QEMU: the module refuses to load" "module did not build"
 		fi
+		step "QEMU $(basename "$ksrc"): KUnit suites, judged by kunit.py" \
+			scripts/kunit-run.sh --kernel "$kb" \
+			--kunitpy "$ksrc/tools/testing/kunit/kunit.py"
 	fi
 fi
 
@@ -118,9 +121,14 @@ else
 		name=$(basename "$kb")
 		if step "module builds against $name without warnings" \
 			scripts/build-module.sh "$kb" "$B/mod-$name" -- "${extra[@]}"; then
+			ko=$B/mod-$name/src/ip6_hostroute_pmtu.ko
 			step "QEMU $name: module life cycle (legacy, fixed, sysctl 0, rmmod)" \
 				scripts/qemu-run.sh --kernel "$kb" --log "$B/qemu-$name-module.log" \
-				--ko "$B/mod-$name/src/ip6_hostroute_pmtu.ko" -- module.sh
+				--ko "$ko" -- module.sh
+			step "QEMU $name: KUnit suites fail without the module" \
+				scripts/kunit-run.sh --kernel "$kb" --expect fail -- "${extra[@]}"
+			step "QEMU $name: KUnit suites pass with the module" \
+				scripts/kunit-run.sh --kernel "$kb" --module "$ko" -- "${extra[@]}"
 		fi
 	done
 fi

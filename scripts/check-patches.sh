@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hygiene of every series under patches/: a series file that lists
+# patches that exist, a filled-in cover letter, the tags netdev and the
+# stable trees expect, stable-only notes on backports, and checkpatch.pl
+# --strict clean. TAP output.
+#
+#   scripts/check-patches.sh CHECKPATCH.PL
+#
+# CHECKPATCH.PL is a kernel's scripts/checkpatch.pl (make check uses the one
+# of Debian's linux-source-6.1). Two checkpatch types are ignored, as the
+# cover letters say: UNKNOWN_COMMIT_ID (the Fixes: commit is upstream, the
+# trees the series were made in carry no history) and FILE_PATH_CHANGES
+# (net/ipv6/ is already in MAINTAINERS' NETWORKING [IPv4/IPv6]).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top/patches" || exit 2
+checkpatch=${1:-}
+if [ -z "$checkpatch" ] || [ ! -f "$checkpatch" ]; then
+	echo "usage: $0 <kernel>/scripts/checkpatch.pl" >&2
+	exit 2
+fi
+
+n=0
+failed=0
+t() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+	fi
+}
+
+echo "TAP version 13"
+for d in */; do
+	d=${d%/}
+	[ -f "$d/series" ]
+	t $? "$d: series file present"
+	[ -f "$d/series" ] || continue
+	mapfile -t pats <"$d/series"
+	missing=0
+	for p in "${pats[@]}"; do
+		[ -f "$d/$p" ] || missing=1
+	done
+	t $missing "$d: series lists ${#pats[@]} patch(es), all present"
+
+	if [ ${#pats[@]} -gt 1 ]; then
+		cover=$d/0000-cover-letter.patch
+		[ -f "$cover" ] && ! grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$cover"
+		t $? "$d: cover letter present and filled in"
+	fi
+
+	for p in "${pats[@]}"; do
+		f=$d/$p
+		[ -f "$f" ] || continue
+		subj=$(sed -n 's/^Subject: //p' "$f" | head -n 1)
+		grep -q '^Signed-off-by: .* <.*@.*>$' "$f"
+		t $? "$d/$p: Signed-off-by"
+		if grep -q '^Fixes:' "$f"; then
+			grep -Eq '^Fixes: [0-9a-f]{12} \(".+"\)$' "$f"
+			t $? "$d/$p: Fixes: tag in the 12-hex (\"subject\") form"
+		fi
+		case "$subj" in
+		*"[PATCH 3."*)
+			# A stable-only patch says so below the ---, naming upstream.
+			sed -n '/^---$/,/^diff --git/p' "$f" | grep -q 'Not upstream'
+			t $? "$d/$p: stable-only note below the ---"
+			;;
+		esac
+		out=$(perl "$checkpatch" --strict --no-tree --no-summary --terse \
+			--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$f" 2>&1)
+		rc=$?
+		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+		t $rc "$d/$p: checkpatch.pl --strict clean"
+	done
+done
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]

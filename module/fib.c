@@ -44,10 +44,11 @@ static struct rt6_info *hrp_rt_from(const struct rt6_info *rt)
 
 /*
  * A copy of @ort for the same destination, the way ip6_rt_copy() makes
- * one, but with metrics of its own, carrying @mtu for the time
- * net.ipv6.route.mtu_expires allows (never beyond @ort's own expiry).
+ * one, but with metrics of its own, carrying @mtu until @expires (never
+ * beyond @ort's own expiry).
  */
-static struct rt6_info *hrp_clone_alloc(struct rt6_info *ort, u32 mtu)
+static struct rt6_info *hrp_clone_alloc(struct rt6_info *ort, u32 mtu,
+					unsigned long expires)
 {
 	struct net_device *dev = ort->dst.dev;
 	struct net *net = dev_net(dev);
@@ -89,7 +90,8 @@ static struct rt6_info *hrp_clone_alloc(struct rt6_info *ort, u32 mtu)
 	}
 	dst_metric_set(&rt->dst, RTAX_MTU, mtu);
 	rt->rt6i_flags |= RTF_MODIFIED;
-	rt6_update_expires(rt, net->ipv6.sysctl.ip6_rt_mtu_expires);
+	rt6_update_expires(rt, time_after(expires, jiffies) ?
+			   expires - jiffies : 0);
 	return rt;
 }
 
@@ -105,25 +107,21 @@ static struct rt6_info *hrp_clone_find(struct fib6_node *fn,
 	return NULL;
 }
 
-/**
- * hrp_clone_learn() - record a path MTU decrease of a configured route
- * @ort: the configured /128 route with a gateway the packet was routed by
- * @mtu: the new path MTU, already checked to be lower, at least 1280
- *
- * Inserts a clone of @ort carrying @mtu, or lowers the MTU of the clone
- * already there. @ort itself is never written. Any context.
+/*
+ * Insert a clone of @ort carrying @mtu until @expires, or lower the MTU of
+ * the clone already there. @ort itself is never written. Any context.
  */
-void hrp_clone_learn(struct rt6_info *ort, u32 mtu)
+static void hrp_clone_insert(struct rt6_info *ort, u32 mtu,
+			     unsigned long expires)
 {
 	struct net *net = dev_net(ort->dst.dev);
 	struct hrp_net *hn = hrp_net(net);
 	struct fib6_table *table = ort->rt6i_table;
 	struct nl_info info = { .nl_net = net, };
 	struct rt6_info *rt, *old;
-	unsigned long expires = 0;
 	int err;
 
-	rt = hrp_clone_alloc(ort, mtu);
+	rt = hrp_clone_alloc(ort, mtu, expires);
 	if (!rt)
 		return;	/* the next Packet Too Big tries again */
 
@@ -138,10 +136,11 @@ void hrp_clone_learn(struct rt6_info *ort, u32 mtu)
 	}
 	old = hrp_clone_find(ort->rt6i_node, ort);
 	if (old) {
+		expires = 0;
 		if (mtu < dst_mtu(&old->dst)) {
 			dst_metric_set(&old->dst, RTAX_MTU, mtu);
-			rt6_update_expires(old,
-					   net->ipv6.sysctl.ip6_rt_mtu_expires);
+			old->dst.expires = rt->dst.expires;
+			old->rt6i_flags |= RTF_EXPIRES;
 			expires = old->dst.expires;
 		}
 		write_unlock_bh(&table->tb6_lock);
@@ -157,6 +156,21 @@ void hrp_clone_learn(struct rt6_info *ort, u32 mtu)
 	}
 	if (expires)
 		hrp_sweep_at(hn, expires);
+}
+
+/**
+ * hrp_clone_learn() - record a path MTU decrease of a configured route
+ * @ort: the configured /128 route with a gateway the packet was routed by
+ * @mtu: the new path MTU, already checked to be lower, at least 1280
+ *
+ * The MTU goes to a clone of @ort for net.ipv6.route.mtu_expires; @ort is
+ * never written. Any context.
+ */
+void hrp_clone_learn(struct rt6_info *ort, u32 mtu)
+{
+	struct net *net = dev_net(ort->dst.dev);
+
+	hrp_clone_insert(ort, mtu, jiffies + net->ipv6.sysctl.ip6_rt_mtu_expires);
 }
 
 /**
@@ -242,4 +256,83 @@ unsigned int hrp_clones_sweep(struct net *net, bool all, unsigned long *next)
 	if (next)
 		*next = s.next;
 	return s.deleted;
+}
+
+/*
+ * Configured gateway host routes that the kernel's own code already gave a
+ * path MTU and an expiry (RTF_MODIFIED only comes from a PMTU update):
+ * the routes the module exists to save. A route added with an expiry of
+ * its own and never hit by a Packet Too Big has no RTF_MODIFIED.
+ */
+static bool hrp_rt_pmtu_marked(const struct rt6_info *rt)
+{
+	return !(rt->rt6i_flags & RTF_CACHE) && rt->rt6i_dst.plen == 128 &&
+	       (rt->rt6i_flags & RTF_GATEWAY) &&
+	       (rt->rt6i_flags & (RTF_EXPIRES | RTF_MODIFIED)) ==
+	       (RTF_EXPIRES | RTF_MODIFIED);
+}
+
+struct hrp_marked {
+	struct list_head list;
+	struct rt6_info *rt;
+};
+
+static int hrp_repair_collect(struct rt6_info *rt, void *arg)
+{
+	struct list_head *marked = arg;
+	struct hrp_marked *m;
+
+	if (!hrp_rt_pmtu_marked(rt))
+		return 0;
+	m = kmalloc(sizeof(*m), GFP_ATOMIC);
+	if (!m)
+		return 0;
+	dst_hold(&rt->dst);
+	m->rt = rt;
+	list_add_tail(&m->list, marked);
+	return 0;
+}
+
+/**
+ * hrp_routes_repair() - undo what the bug already did in a namespace
+ * @net: the namespace
+ *
+ * For each configured gateway host route that a Packet Too Big gave an MTU
+ * and an expiry before the module was loaded: take both off the route
+ * (which would otherwise be deleted at the expiry) and, if the expiry has
+ * not passed, put the MTU on a clone until then. Returns how many routes
+ * were repaired.
+ */
+unsigned int hrp_routes_repair(struct net *net)
+{
+	struct hrp_marked *m, *tmp;
+	unsigned int repaired = 0;
+	LIST_HEAD(marked);
+
+	/* The walk holds the table lock: collect first, repair after. */
+	hrp_call_fib6_clean_all(hrp_sym.fib6_clean_all, net,
+				hrp_repair_collect, &marked);
+	list_for_each_entry_safe(m, tmp, &marked, list) {
+		struct rt6_info *rt = m->rt;
+		struct fib6_table *table = rt->rt6i_table;
+		unsigned long expires = 0;
+		u32 mtu = 0;
+
+		write_lock_bh(&table->tb6_lock);
+		if (rt->rt6i_node && hrp_rt_pmtu_marked(rt)) {
+			mtu = dst_metric_raw(&rt->dst, RTAX_MTU);
+			expires = rt->dst.expires;
+			rt6_clean_expires(rt);
+			rt->rt6i_flags &= ~RTF_MODIFIED;
+			dst_metric_set(&rt->dst, RTAX_MTU, 0);
+			repaired++;
+		}
+		write_unlock_bh(&table->tb6_lock);
+		if (mtu && time_after(expires, jiffies))
+			hrp_clone_insert(rt, mtu, expires);
+		dst_release(&rt->dst);
+		list_del(&m->list);
+		kfree(m);
+	}
+	return repaired;
 }

@@ -48,6 +48,7 @@ bool hrp_rt_is_clone(const struct rt6_info *rt);
 void hrp_clone_learn(struct rt6_info *ort, u32 mtu);
 void hrp_clones_purge_locate(struct net *net, const struct fib6_config *cfg);
 unsigned int hrp_clones_sweep(struct net *net, bool all, unsigned long *next);
+unsigned int hrp_routes_repair(struct net *net);
 
 /* netns.c */
 struct hrp_net {

@@ -8,8 +8,23 @@
  * then every clone the module made is deleted with the namespace state.
  */
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <net/net_namespace.h>
 
 #include "hrp.h"
+
+/* Routes the bug had already marked before the module was loaded. */
+static unsigned int hrp_repair_all(void)
+{
+	unsigned int repaired = 0;
+	struct net *net;
+
+	rtnl_lock();
+	for_each_net(net)
+		repaired += hrp_routes_repair(net);
+	rtnl_unlock();
+	return repaired;
+}
 
 static int __init hrp_init(void)
 {
@@ -32,7 +47,8 @@ static int __init hrp_init(void)
 		return err;
 	}
 
-	pr_info(HRP_NAME ": loaded: ip6_rt_update_pmtu() and ip6_route_del() redirected; net.ipv6.route.host_route_pmtu_exception=1 (fixed) in every network namespace, 0 restores the kernel's behaviour\n");
+	pr_info(HRP_NAME ": loaded: ip6_rt_update_pmtu() and ip6_route_del() redirected; net.ipv6.route.host_route_pmtu_exception=1 (fixed) in every network namespace, 0 restores the kernel's behaviour; %u route(s) already given an expiry by a Packet Too Big repaired\n",
+		hrp_repair_all());
 	return 0;
 }
 

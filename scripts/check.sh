@@ -63,6 +63,8 @@ echo "# ip6_hostroute_pmtu make check, host kernel $(uname -r), $(date -u +%FT%T
 mapfile -t shells < <(ls scripts/*.sh scripts/guest/*.sh .ci/run 2>/dev/null)
 step "shellcheck: ${#shells[@]} scripts" shellcheck "${shells[@]}"
 step "hrp-net helper builds (static)" make -s tools
+step "the patch series decide as module/decision.h does, over every input" \
+	scripts/check-decision.sh
 
 # ---- the scenario on this machine's kernel --------------------------------
 
@@ -107,6 +109,12 @@ else
 		step "QEMU $(basename "$ksrc"): KUnit suites, judged by kunit.py" \
 			scripts/kunit-run.sh --kernel "$kb" \
 			--kunitpy "$ksrc/tools/testing/kunit/kunit.py"
+	fi
+	if [ -n "$ksrc" ]; then
+		step "patches: hygiene and checkpatch.pl --strict of $(basename "$ksrc")" \
+			scripts/check-patches.sh "$ksrc/scripts/checkpatch.pl"
+		step "patches/net-next on $(basename "$ksrc"): kunit.py run --arch=x86_64" \
+			scripts/kunit-net-next.sh "$ksrc" "$B"
 	fi
 fi
 

@@ -88,7 +88,7 @@ echo "# qemu: $(basename "$kernel") ${accel[1]} smp=$smp mem=${mem}M test: $* (c
 start=$(date +%s)
 set +e
 timeout -s KILL "$timeout" "${qemu_base[@]}" "${accel[@]}" -append "$cmdline" \
-	</dev/null 2>&1 | tr -d '\r' | tee "$log" |
+	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	awk '/HRP-BEGIN:/ { on = 1; next } /HRP-RESULT:/ { on = 0 } on { print; fflush() }'
 status=("${PIPESTATUS[@]}")
 set -e

@@ -42,8 +42,9 @@ NARROW=1400
 
 ALL_CASES="main icmp udp raw tcp sit f7 f8"
 LEGACY_CASES="main icmp udp raw tcp sit f7"
-# Run only when asked for: "unload" removes the module midway.
-EXTRA_CASES="unload"
+# Run only when asked for: "unload" removes the module midway, "repair"
+# loads it (from $HRP_KO) after the bug has marked a route.
+EXTRA_CASES="unload repair"
 
 expect=""
 cases=""
@@ -524,6 +525,42 @@ case_unload() {
 	line=$(route_line $SERVER)
 	check "unload: the next Packet Too Big meets the kernel's own code" \
 		"$line" contains "$line" expires
+}
+
+# repair: the admin loads the module because routes are vanishing: a route
+# the bug already marked gets back its configured state, the learned MTU
+# moves to a cached entry, and a route added with an expiry of its own
+# keeps it.
+case_repair() {
+	if [ -z "${HRP_KO:-}" ] || [ -z "$HRP_NET" ]; then
+		skip "repair" "needs HRP_KO (the module to load) and hrp-net"
+		return 0
+	fi
+	before=$(route_line $SERVER)
+	nsx "$C" "$HRP_NET" route-expires fd00:2::7 $ROUTER c0 300
+	admin=$(route_line fd00:2::7)
+	ping6 "$C" $SERVER 1450
+	line=$(route_line $SERVER)
+	check "repair: before loading, the bug marked the route" "$line" \
+		contains "$line" expires
+	out=$(insmod "$HRP_KO" 2>&1)
+	rc=$?
+	check "repair: insmod" "exit $rc $out" [ "$rc" = 0 ]
+	line=$(route_line $SERVER)
+	check "repair: the route is back to its configured state" "$line" \
+		same "$line" "$before"
+	cache=$(cache_line $SERVER)
+	check "repair: the learned mtu moved to a cached entry" "$cache" \
+		contains "$cache" " mtu $NARROW"
+	line=$(route_line fd00:2::7)
+	check "repair: a route added with an expiry of its own keeps it" \
+		"$line" contains "$line" expires
+	check "repair: ... and is otherwise as it was added" "$line / $admin" \
+		[ "$(echo "$line" | sed 's/ expires [0-9-]*sec//')" = \
+		"$(echo "$admin" | sed 's/ expires [0-9-]*sec//')" ]
+	msg=$(dmesg | grep 'ip6_hostroute_pmtu: loaded' | tail -n 1)
+	check "repair: dmesg counts the repaired route" "$msg" \
+		contains "$msg" " 1 route(s) already given an expiry"
 }
 
 # ---- main -----------------------------------------------------------------

@@ -18,11 +18,18 @@
  *   hrp-net tcp-sink PORT SECONDS
  *	Accept TCP connections on PORT and discard what they send, for at
  *	most SECONDS.
+ *   hrp-net route-expires DST GW IFNAME SECONDS
+ *	Add DST/128 via GW dev IFNAME, metric 1024, with an expiry of its
+ *	own, through the SIOCADDRT ioctl: "ip route add ... expires" needs
+ *	RTA_EXPIRES, which kernels before 4.2 ignore.
  *
  * Exit status 0 on success, 1 when a system call failed, 2 on usage error.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <sys/ioctl.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip6.h>
@@ -42,7 +49,8 @@ static int usage(void)
 		"       hrp-net udp DST PORT SIZE\n"
 		"       hrp-net raw DST SIZE\n"
 		"       hrp-net tcp DST PORT SIZE\n"
-		"       hrp-net tcp-sink PORT SECONDS\n");
+		"       hrp-net tcp-sink PORT SECONDS\n"
+		"       hrp-net route-expires DST GW IFNAME SECONDS\n");
 	return 2;
 }
 
@@ -209,6 +217,53 @@ static int tcp_sink(const char *port, const char *seconds)
 	}
 }
 
+/* <linux/ipv6_route.h>, which does not mix with glibc's headers */
+struct hrp_in6_rtmsg {
+	struct in6_addr rtmsg_dst;
+	struct in6_addr rtmsg_src;
+	struct in6_addr rtmsg_gateway;
+	uint32_t rtmsg_type;
+	uint16_t rtmsg_dst_len;
+	uint16_t rtmsg_src_len;
+	uint32_t rtmsg_metric;
+	unsigned long rtmsg_info;
+	uint32_t rtmsg_flags;
+	int rtmsg_ifindex;
+};
+
+#define HRP_RTF_EXPIRES 0x00400000
+#define HRP_USER_HZ 100
+
+static int route_expires(char **argv)
+{
+	struct hrp_in6_rtmsg rt;
+	unsigned long secs;
+	int fd, ret = 0;
+
+	memset(&rt, 0, sizeof(rt));
+	if (parse_addr(argv[2], &rt.rtmsg_dst) ||
+	    parse_addr(argv[3], &rt.rtmsg_gateway) ||
+	    parse_ulong(argv[5], 1000000, &secs))
+		return 2;
+	rt.rtmsg_ifindex = (int)if_nametoindex(argv[4]);
+	if (!rt.rtmsg_ifindex) {
+		fprintf(stderr, "hrp-net: no link %s\n", argv[4]);
+		return 2;
+	}
+	rt.rtmsg_dst_len = 128;
+	rt.rtmsg_metric = 1024;
+	rt.rtmsg_info = secs * HRP_USER_HZ;	/* clock_t */
+	rt.rtmsg_flags = RTF_UP | RTF_GATEWAY | RTF_HOST | HRP_RTF_EXPIRES;
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0 || ioctl(fd, SIOCADDRT, &rt) < 0) {
+		perror("hrp-net: SIOCADDRT");
+		ret = 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -225,5 +280,7 @@ int main(int argc, char **argv)
 				argv[4]);
 	if (!strcmp(argv[1], "tcp-sink") && argc == 4)
 		return tcp_sink(argv[2], argv[3]);
+	if (!strcmp(argv[1], "route-expires") && argc == 6)
+		return route_expires(argv);
 	return usage();
 }

@@ -28,6 +28,7 @@
 #include "fib_env.h"
 
 #define HRP_KNOB "/proc/sys/net/ipv6/route/host_route_pmtu_exception"
+#define HRP_FLUSH "/proc/sys/net/ipv6/route/flush"
 #define HRP_NL_BUF 1024
 #define HRP_NL_RECV 16384
 
@@ -194,6 +195,8 @@ int hrp_env_init(struct hrp_env *env)
 
 	f = filp_open(HRP_KNOB, O_RDWR, 0);
 	env->knob = IS_ERR(f) ? NULL : f;
+	f = filp_open(HRP_FLUSH, O_WRONLY, 0);
+	env->flush = IS_ERR(f) ? NULL : f;
 	return 0;
 
 put_net:
@@ -205,6 +208,8 @@ void hrp_env_exit(struct hrp_env *env)
 {
 	if (env->knob)
 		filp_close(env->knob, NULL);
+	if (env->flush)
+		filp_close(env->flush, NULL);
 	fput(env->nl);
 	put_net(env->net);
 }
@@ -499,7 +504,14 @@ int hrp_env_dst_update_pmtu(struct hrp_env *env, const char *dst, u32 mtu)
 	return err;
 }
 
-/* ---- the sysctl ---------------------------------------------------------- */
+/* ---- the garbage collector and the sysctl ------------------------------- */
+
+int hrp_env_gc(struct hrp_env *env)
+{
+	if (!env->flush)
+		return -ENOENT;
+	return hrp_file_write(env->flush, "0\n", 2) == 2 ? 0 : -EIO;
+}
 
 int hrp_env_knob_get(struct hrp_env *env)
 {

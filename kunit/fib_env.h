@@ -26,6 +26,7 @@ struct hrp_env {
 	struct net *net;
 	struct file *nl;	/* NETLINK_ROUTE socket in net */
 	struct file *knob;	/* the sysctl of net, NULL if none */
+	struct file *flush;	/* net.ipv6.route.flush of net */
 	int ifindex;		/* the dummy link of the running case */
 	u32 seq;
 };
@@ -69,6 +70,9 @@ void hrp_env_lookup(struct hrp_env *env, const char *dst,
 void hrp_env_ptb(struct hrp_env *env, const char *dst, u32 mtu);
 /* A tunnel driver's report: dst->ops->update_pmtu() on the route used. */
 int hrp_env_dst_update_pmtu(struct hrp_env *env, const char *dst, u32 mtu);
+
+/* Run the fib garbage collector now (net.ipv6.route.flush). */
+int hrp_env_gc(struct hrp_env *env);
 
 /* The sysctl; -ENOENT when this kernel has none. */
 int hrp_env_knob_get(struct hrp_env *env);

@@ -108,6 +108,21 @@ ok $? "the sysctl is gone"
 
 scenario "after rmmod the kernel is affected again" --expect legacy
 
+# On a kernel with kmemleak: nothing the module or the routes it made
+# allocated is left unreferenced.
+KL=/sys/kernel/debug/kmemleak
+if [ -w $KL ]; then
+	echo scan >$KL
+	sleep 6
+	echo scan >$KL
+	cat $KL >/tmp/kmemleak
+	total=$(grep -c '^unreferenced object' /tmp/kmemleak)
+	ours=$(grep -c -E 'ip6_hostroute_pmtu|hrp_|fib6_|ip6_dst|rt6_|dst_alloc|dst_cow_metrics' /tmp/kmemleak)
+	[ "$ours" = 0 ]
+	ok $? "kmemleak: no leak in the routing code or the module (unreferenced objects in all: $total)"
+	[ "$ours" = 0 ] || sed 's/^/# /' /tmp/kmemleak | head -n 40
+fi
+
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

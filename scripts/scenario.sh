@@ -565,6 +565,12 @@ case_repair() {
 
 # ---- main -----------------------------------------------------------------
 
+# Sourced with HRP_SCENARIO_LIB=1 (scripts/guest/stress.sh): the functions
+# and the namespaces' names only.
+if [ -n "${HRP_SCENARIO_LIB:-}" ]; then
+	return 0
+fi
+
 if [ -z "$cases" ]; then
 	case "$expect" in
 	fixed) cases=$ALL_CASES ;;

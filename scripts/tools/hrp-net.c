@@ -18,6 +18,15 @@
  *   hrp-net tcp-sink PORT SECONDS
  *	Accept TCP connections on PORT and discard what they send, for at
  *	most SECONDS.
+ *   hrp-net ptb-storm TO INNER_SRC PREFIX COUNT MTU SECONDS
+ *	Send Packet Too Big messages to TO as fast as possible for SECONDS,
+ *	quoting packets INNER_SRC -> PREFIX:1 .. PREFIX:COUNT (hex) in turn,
+ *	and print how many were sent and the rate. SECONDS 0: one message
+ *	per destination.
+ *   hrp-net udp-flood PREFIX COUNT SECONDS
+ *	Send small UDP datagrams with sendto() from one unconnected socket
+ *	to PREFIX:1 .. PREFIX:COUNT in turn, so that every datagram needs a
+ *	route lookup, and print how many were sent per second.
  *   hrp-net route-expires DST GW IFNAME SECONDS
  *	Add DST/128 via GW dev IFNAME, metric 1024, with an expiry of its
  *	own, through the SIOCADDRT ioctl: "ip route add ... expires" needs
@@ -37,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define QUOTED_PAYLOAD 64
@@ -50,6 +60,8 @@ static int usage(void)
 		"       hrp-net raw DST SIZE\n"
 		"       hrp-net tcp DST PORT SIZE\n"
 		"       hrp-net tcp-sink PORT SECONDS\n"
+		"       hrp-net ptb-storm TO INNER_SRC PREFIX COUNT MTU SECONDS\n"
+		"       hrp-net udp-flood PREFIX COUNT SECONDS\n"
 		"       hrp-net route-expires DST GW IFNAME SECONDS\n");
 	return 2;
 }
@@ -73,6 +85,123 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 		fprintf(stderr, "hrp-net: bad number: %s\n", s);
 		return -1;
 	}
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* PREFIX:N, N in hex, for N = 1 .. COUNT */
+static int nth_addr(const char *prefix, unsigned long n, struct in6_addr *a)
+{
+	char buf[INET6_ADDRSTRLEN + 16];
+
+	snprintf(buf, sizeof(buf), "%s:%lx", prefix, n);
+	return parse_addr(buf, a);
+}
+
+static int ptb_storm(char **argv)
+{
+	unsigned char pkt[sizeof(struct icmp6_hdr) + sizeof(struct ip6_hdr) +
+			  QUOTED_PAYLOAD];
+	struct icmp6_hdr *icmp = (struct icmp6_hdr *)pkt;
+	struct ip6_hdr *inner = (struct ip6_hdr *)(icmp + 1);
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	unsigned long count, mtu, secs, sent = 0, i = 0;
+	struct in6_addr *dsts;
+	double start, end;
+	int fd;
+
+	memset(pkt, 0, sizeof(pkt));
+	if (parse_addr(argv[2], &to.sin6_addr) ||
+	    parse_addr(argv[3], &inner->ip6_src) ||
+	    parse_ulong(argv[5], 0xffffff, &count) || !count ||
+	    parse_ulong(argv[6], 0xffffffffUL, &mtu) ||
+	    parse_ulong(argv[7], 3600, &secs))
+		return 2;
+	dsts = calloc(count, sizeof(*dsts));
+	if (!dsts)
+		return 1;
+	for (i = 0; i < count; i++)
+		if (nth_addr(argv[4], i + 1, &dsts[i]))
+			return 2;
+	inner->ip6_flow = htonl(6U << 28);
+	inner->ip6_hlim = 64;
+	inner->ip6_plen = htons(1500 - sizeof(*inner));
+	inner->ip6_nxt = IPPROTO_ICMPV6;
+	((unsigned char *)(inner + 1))[0] = ICMP6_ECHO_REQUEST;
+	icmp->icmp6_type = ICMP6_PACKET_TOO_BIG;
+	icmp->icmp6_mtu = htonl((uint32_t)mtu);
+
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		perror("hrp-net: socket");
+		free(dsts);
+		return 1;
+	}
+	start = now();
+	end = start + secs;
+	for (i = 0; secs ? now() < end : i < count; ) {
+		int k;
+
+		for (k = 0; k < 64 && (secs || i < count); k++, i++) {
+			inner->ip6_dst = dsts[i % count];
+			if (sendto(fd, pkt, sizeof(pkt), 0,
+				   (struct sockaddr *)&to, sizeof(to)) >= 0)
+				sent++;
+		}
+	}
+	close(fd);
+	free(dsts);
+	printf("%lu %.0f\n", sent, sent / (now() - start));
+	return 0;
+}
+
+static int udp_flood(char **argv)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(9) };
+	unsigned long count, secs, sent = 0, i = 0;
+	struct in6_addr *dsts;
+	char payload[16] = "hrp";
+	double start, end;
+	int fd;
+
+	if (parse_ulong(argv[3], 0xffffff, &count) || !count ||
+	    parse_ulong(argv[4], 3600, &secs))
+		return 2;
+	dsts = calloc(count, sizeof(*dsts));
+	if (!dsts)
+		return 1;
+	for (i = 0; i < count; i++)
+		if (nth_addr(argv[2], i + 1, &dsts[i]))
+			return 2;
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		perror("hrp-net: socket");
+		return 1;
+	}
+	start = now();
+	end = start + secs;
+	i = 0;
+	while (now() < end) {
+		int k;
+
+		for (k = 0; k < 64; k++, i++) {
+			to.sin6_addr = dsts[i % count];
+			if (sendto(fd, payload, sizeof(payload), MSG_DONTWAIT,
+				   (struct sockaddr *)&to, sizeof(to)) >= 0)
+				sent++;
+		}
+	}
+	close(fd);
+	free(dsts);
+	printf("%lu %.0f\n", sent, sent / (now() - start));
 	return 0;
 }
 
@@ -282,5 +411,9 @@ int main(int argc, char **argv)
 		return tcp_sink(argv[2], argv[3]);
 	if (!strcmp(argv[1], "route-expires") && argc == 6)
 		return route_expires(argv);
+	if (!strcmp(argv[1], "ptb-storm") && argc == 8)
+		return ptb_storm(argv);
+	if (!strcmp(argv[1], "udp-flood") && argc == 5)
+		return udp_flood(argv);
 	return usage();
 }

@@ -1,0 +1,347 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Faults, load, bad input and cost of ip6_hostroute_pmtu, in the QEMU
+# guest of an affected kernel (2 vCPUs; a debug kernel where it matters):
+#
+#   qemu-run.sh --kernel K --ko ip6_hostroute_pmtu.ko -- stress.sh [CASE]...
+#
+# CASE (default: all, in this order):
+#   badinput  PTB MTUs 0 to 65535 and PTBs for unrouted destinations;
+#             sysctl writes -1, 2, 2^31, "abc", ""; loading twice
+#   cycles    100 insmod/rmmod while two senders keep Packet Too Big
+#             messages coming for 200 host routes and a ping flows
+#   netns     200 network namespace create/destroy cycles with the module
+#             loaded, Packet Too Big messages in flight in some
+#   churn     one /128 deleted and re-added 200 times under Packet Too Big
+#   scale     10,000 host routes each hit once: one cached entry each,
+#             slab usage back to baseline after they expire
+#   cost      route-lookup-heavy UDP with and without the module, and the
+#             Packet Too Big rate fixed versus legacy, as ratios
+#
+# Figures go to TAP diagnostics ("# figure: ..."). The kernel log is
+# checked for oops, lockdep, KASAN and kmemleak reports by qemu-run.sh.
+set -u
+
+KO=/hrp/ko/ip6_hostroute_pmtu.ko
+MOD=ip6_hostroute_pmtu
+KNOB=net/ipv6/route/host_route_pmtu_exception
+PREFIX=fd00:4:
+n=0
+failed=0
+
+stress_cases=${*:-badinput cycles netns churn scale cost}
+set --
+# shellcheck source=scripts/scenario.sh
+HRP_SCENARIO_LIB=1 . /hrp/scripts/scenario.sh
+trap stress_cleanup EXIT
+
+t() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+	fi
+}
+
+figure() { echo "# figure: $*"; }
+
+loaded() { grep -q "^$MOD " /proc/modules; }
+load() { loaded || insmod "$KO"; }
+unload() { ! loaded || rmmod "$MOD"; }
+
+stress_cleanup() {
+	for p in $bgpids; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	cleanup
+}
+
+# Client counter of Packet Too Big messages received.
+ptbs_in() {
+	nsx "$C" cat /proc/net/snmp6 | sed -n 's/^Icmp6InPktTooBigs[[:space:]]*//p'
+}
+
+# COUNT host routes PREFIX:1 .. PREFIX:COUNT (hex) via the router.
+add_routes() {
+	i=1
+	while [ "$i" -le "$1" ]; do
+		printf 'route add %s%x/128 via %s\n' "$PREFIX" "$i" "$ROUTER"
+		i=$((i + 1))
+	done >/tmp/routes.batch
+	"$IP" -n "$C" -6 -batch /tmp/routes.batch
+}
+
+count_routes() {
+	"$IP" -n "$C" -6 route show | grep -c "^$PREFIX"
+}
+
+count_cached() {
+	"$IP" -n "$C" -6 route show cache | grep -c "^$PREFIX"
+}
+
+storm() {
+	# storm COUNT MTU SECONDS: from the router, in the background
+	nsx "$R" "$HRP_NET" ptb-storm "$CLIENT" "$CLIENT" $PREFIX "$1" "$2" "$3" \
+		>/dev/null &
+	bgpids="$bgpids $!"
+}
+
+fresh() {
+	cleanup
+	setup >/dev/null 2>&1 || { echo "Bail out! cannot build the namespaces"; exit 2; }
+	# Many routes and clones: the dst garbage collector must not refuse.
+	sysctl_w "$C" net/ipv6/route/max_size 1000000
+	sysctl_w "$C" net/ipv6/route/gc_thresh 1000000
+}
+
+# ---- cases ------------------------------------------------------------------
+
+case_badinput() {
+	load
+	fresh
+	before=$(route_line "$SERVER")
+	for m in 0 1 1279 1280 1281 1500 1501 65535 4294967295; do
+		nsx "$R" "$HRP_NET" ptb "$CLIENT" "$CLIENT" "$SERVER" "$m" icmp
+	done
+	sleep 0.3
+	get=$(route_get "$SERVER")
+	pmtu=$(path_mtu "$get")
+	[ "$pmtu" = 1280 ]
+	t $? "PTB MTUs 0 to 2^32-1 in turn: clamped to 1280, never raised (seen: ${pmtu:-link mtu})"
+	line=$(route_line "$SERVER")
+	[ "$line" = "$before" ]
+	t $? "the configured route is unchanged (seen: $line)"
+	nsx "$R" "$HRP_NET" ptb "$CLIENT" "$CLIENT" fd00:9::1 1400 icmp
+	nsx "$R" "$HRP_NET" ptb "$CLIENT" "$CLIENT" "$SERVER" 1400 udp
+	nsx "$R" "$HRP_NET" ptb "$CLIENT" "$CLIENT" "$SERVER" 1400 253
+	c=$("$IP" -n "$C" -6 route show cache | grep -c '^fd00:9::1')
+	[ "$c" = 0 ]
+	t $? "a PTB for an unrouted destination creates nothing (cached entries: $c)"
+
+	for bad in -1 2 2147483648 abc ""; do
+		nsx "$C" sh -c "printf '%s\n' '$bad' > /proc/sys/$KNOB" 2>/dev/null
+		rc=$?
+		v=$(nsx "$C" cat /proc/sys/$KNOB)
+		[ "$v" = 1 ]
+		t $? "sysctl write '$bad': value unchanged (write exit $rc, value $v)"
+	done
+	out=$(insmod "$KO" 2>&1)
+	rc=$?
+	[ "$rc" != 0 ] && loaded
+	t $? "loading twice fails and leaves the module loaded ($out)"
+	# Writes of the sysctl while the module goes away.
+	(i=0; while [ $i -lt 2000 ]; do
+		{ echo 0 >/proc/sys/$KNOB; echo 1 >/proc/sys/$KNOB; } 2>/dev/null
+		i=$((i + 1))
+	done) &
+	w=$!
+	sleep 0.2
+	unload
+	rc=$?
+	wait $w
+	t $rc "rmmod while the sysctl is being written"
+}
+
+case_cycles() {
+	fresh
+	add_routes 200
+	storm 200 1400 600
+	storm 200 1380 600
+	nsx "$C" sh -c "while :; do $BB ping -6 -c 1 -W 1 -s 56 $SERVER >/dev/null 2>&1; done" &
+	bgpids="$bgpids $!"
+	fails=0
+	lost=0
+	i=0
+	while [ $i -lt 100 ]; do
+		insmod "$KO" || fails=$((fails + 1))
+		sleep 0.05
+		rmmod $MOD || fails=$((fails + 1))
+		r=$(count_routes)
+		[ "$r" = 200 ] || lost=$((lost + 1))
+		i=$((i + 1))
+	done
+	stress_cleanup_bg
+	t $fails "100 insmod/rmmod cycles under two PTB storms and traffic ($fails failed)"
+	t $lost "no configured route lost at any point (checks with fewer than 200: $lost)"
+	c=$(count_cached)
+	[ "$c" = 0 ]
+	t $? "no cached entry of the module left after the last rmmod ($c)"
+	figure "cycles: $(ptbs_in) Packet Too Big messages received during 100 cycles"
+}
+
+stress_cleanup_bg() {
+	for p in $bgpids; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	bgpids=""
+}
+
+case_netns() {
+	load
+	cleanup
+	fails=0
+	i=0
+	while [ $i -lt 200 ]; do
+		ns=hrpn$i
+		if ! "$IP" netns add $ns; then
+			fails=$((fails + 1))
+			i=$((i + 1))
+			continue
+		fi
+		if [ $((i % 10)) = 0 ]; then
+			# A link to a peer namespace and PTBs in flight as it goes.
+			"$IP" netns add ${ns}p
+			"$IP" -n $ns link add a type veth peer name b netns ${ns}p
+			"$IP" -n $ns link set a up
+			"$IP" -n ${ns}p link set b up
+			"$IP" -n $ns -6 addr add fd00:7::2/64 dev a nodad
+			"$IP" -n ${ns}p -6 addr add fd00:7::1/64 dev b nodad
+			"$IP" -n $ns -6 route add fd00:8::1/128 via fd00:7::1
+			"$IP" netns exec ${ns}p "$HRP_NET" ptb-storm fd00:7::2 fd00:7::2 fd00:8: 1 1400 1 \
+				>/dev/null &
+			sleep 0.2
+			"$IP" netns del $ns || fails=$((fails + 1))
+			wait
+			"$IP" netns del ${ns}p
+		else
+			"$IP" netns del $ns || fails=$((fails + 1))
+		fi
+		i=$((i + 1))
+	done
+	t $fails "200 namespace create/destroy cycles with the module loaded, PTBs in flight in 20 ($fails failed)"
+	unload
+	t $? "rmmod afterwards"
+}
+
+case_churn() {
+	load
+	fresh
+	storm 1 1400 600
+	# The storm quotes fd00:4::1; route that one.
+	fails=0
+	i=0
+	"$IP" -n "$C" -6 route add ${PREFIX}1/128 via "$ROUTER"
+	while [ $i -lt 200 ]; do
+		"$IP" -n "$C" -6 route del ${PREFIX}1/128 via "$ROUTER" || fails=$((fails + 1))
+		"$IP" -n "$C" -6 route add ${PREFIX}1/128 via "$ROUTER" || fails=$((fails + 1))
+		i=$((i + 1))
+	done
+	stress_cleanup_bg
+	t $fails "200 delete/add of one /128 under a PTB storm: every delete and add succeeded ($fails failed)"
+	"$IP" -n "$C" -6 route del ${PREFIX}1/128 via "$ROUTER"
+	t $? "the last delete succeeds"
+	r=$("$IP" -n "$C" -6 route show | grep -c "^${PREFIX}1 ")
+	c=$("$IP" -n "$C" -6 route show cache | grep -c "^${PREFIX}1 ")
+	[ "$r" = 0 ] && [ "$c" = 0 ]
+	t $? "no route and no orphan cached entry left (routes $r, cached $c)"
+	unload
+}
+
+slab_objs() {
+	awk '$1 == "ip6_dst_cache" { print $2 }' /proc/slabinfo
+}
+
+case_scale() {
+	load
+	fresh
+	sysctl_w "$C" net/ipv6/route/mtu_expires 20
+	add_routes 10000
+	r=$(count_routes)
+	[ "$r" = 10000 ]
+	t $? "10,000 configured /128 gateway routes ($r)"
+	base=$(slab_objs)
+	nsx "$R" "$HRP_NET" ptb-storm "$CLIENT" "$CLIENT" $PREFIX 10000 1400 0 >/dev/null
+	sleep 2
+	c=$(count_cached)
+	[ "$c" = 10000 ]
+	t $? "one PTB each: exactly one cached entry per route ($c)"
+	peak=$(slab_objs)
+	r=$(count_routes)
+	m=$("$IP" -n "$C" -6 route show | grep "^$PREFIX" | grep -c -e expires -e ' mtu ')
+	[ "$r" = 10000 ] && [ "$m" = 0 ]
+	t $? "the 10,000 routes are unchanged (routes $r, with expires or mtu $m)"
+	sleep 25
+	c=$(count_cached)
+	after=$(slab_objs)
+	[ "$c" = 0 ]
+	t $? "after expiry no cached entry is left ($c)"
+	[ "$after" -le $((base + 200)) ]
+	t $? "ip6_dst_cache slab objects back to baseline (before $base, peak $peak, after $after)"
+	figure "scale: ip6_dst_cache objects before $base, with 10,000 clones $peak, after expiry $after"
+	unload
+}
+
+median() {
+	tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+case_cost() {
+	unload
+	fresh
+	add_routes 10000
+	# Route lookups: unconnected UDP to 1,000 host-routed destinations.
+	without=""
+	with=""
+	for _ in 1 2 3 4 5; do
+		unload
+		without="$without $(nsx "$C" "$HRP_NET" udp-flood $PREFIX 1000 3 | cut -d' ' -f2)"
+		load
+		with="$with $(nsx "$C" "$HRP_NET" udp-flood $PREFIX 1000 3 | cut -d' ' -f2)"
+	done
+	a=$(echo "$without" | median)
+	b=$(echo "$with" | median)
+	ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
+	figure "lookup: UDP sendto pps without the module $a (runs:$without), with $b (runs:$with), ratio $ratio"
+	awk -v r="$ratio" 'BEGIN { exit !(r >= 0.99) }'
+	t $? "route lookups cost the same with the module (ratio $ratio, goal >= 0.99)"
+
+	# PTB processing over 10,000 routes: the fix against the in-place update.
+	fixed=""
+	legacy=""
+	for _ in 1 2 3; do
+		for v in 1 0; do
+			cleanup_cache
+			sysctl_w "$C" $KNOB $v
+			p0=$(ptbs_in)
+			t0=$(date +%s)
+			nsx "$R" "$HRP_NET" ptb-storm "$CLIENT" "$CLIENT" $PREFIX 10000 1400 5 >/dev/null
+			sleep 1
+			rate=$(( ($(ptbs_in) - p0) / ($(date +%s) - t0) ))
+			if [ "$v" = 1 ]; then fixed="$fixed $rate"; else legacy="$legacy $rate"; fi
+		done
+	done
+	a=$(echo "$legacy" | median)
+	b=$(echo "$fixed" | median)
+	ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
+	figure "ptb: processed per second, fixed $b (runs:$fixed), legacy $a (runs:$legacy), ratio $ratio"
+	awk -v r="$ratio" 'BEGIN { exit !(r >= 0.5) }'
+	t $? "a PTB storm over 10,000 routes is processed at half the legacy rate at least (ratio $ratio)"
+	unload
+}
+
+# Between PTB measurements: a fresh start for both modes.
+cleanup_cache() {
+	sysctl_w "$C" net/ipv6/route/flush 1
+	"$IP" -n "$C" -6 route show | grep "^$PREFIX" | grep -q expires &&
+		{ "$IP" -n "$C" -6 route flush "${PREFIX}:/64" >/dev/null 2>&1; add_routes 10000; }
+	return 0
+}
+
+# Bursts of PTBs must not be dropped on the way for lack of backlog.
+echo 100000 >/proc/sys/net/core/netdev_max_backlog
+
+echo "TAP version 13"
+echo "# kernel $(uname -r), cases: $stress_cases"
+bgpids=""
+for c in $stress_cases; do
+	echo "# case $c"
+	"case_$c"
+done
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]

@@ -26,7 +26,7 @@ set -u
 KO=/hrp/ko/ip6_hostroute_pmtu.ko
 MOD=ip6_hostroute_pmtu
 KNOB=net/ipv6/route/host_route_pmtu_exception
-PREFIX=fd00:4:
+PREFIX=fd00:4:		# hosts $PREFIX:1 .. $PREFIX:n (hex), as hrp-net counts
 n=0
 failed=0
 
@@ -69,18 +69,18 @@ ptbs_in() {
 add_routes() {
 	i=1
 	while [ "$i" -le "$1" ]; do
-		printf 'route add %s%x/128 via %s\n' "$PREFIX" "$i" "$ROUTER"
+		printf 'route add %s:%x/128 via %s\n' "$PREFIX" "$i" "$ROUTER"
 		i=$((i + 1))
 	done >/tmp/routes.batch
 	"$IP" -n "$C" -6 -batch /tmp/routes.batch
 }
 
 count_routes() {
-	"$IP" -n "$C" -6 route show | grep -c "^$PREFIX"
+	"$IP" -n "$C" -6 route show | grep -c "^$PREFIX:"
 }
 
 count_cached() {
-	"$IP" -n "$C" -6 route show cache | grep -c "^$PREFIX"
+	"$IP" -n "$C" -6 route show cache | grep -c "^$PREFIX:"
 }
 
 storm() {
@@ -225,18 +225,18 @@ case_churn() {
 	# The storm quotes fd00:4::1; route that one.
 	fails=0
 	i=0
-	"$IP" -n "$C" -6 route add ${PREFIX}1/128 via "$ROUTER"
+	"$IP" -n "$C" -6 route add ${PREFIX}:1/128 via "$ROUTER"
 	while [ $i -lt 200 ]; do
-		"$IP" -n "$C" -6 route del ${PREFIX}1/128 via "$ROUTER" || fails=$((fails + 1))
-		"$IP" -n "$C" -6 route add ${PREFIX}1/128 via "$ROUTER" || fails=$((fails + 1))
+		"$IP" -n "$C" -6 route del ${PREFIX}:1/128 via "$ROUTER" || fails=$((fails + 1))
+		"$IP" -n "$C" -6 route add ${PREFIX}:1/128 via "$ROUTER" || fails=$((fails + 1))
 		i=$((i + 1))
 	done
 	stress_cleanup_bg
 	t $fails "200 delete/add of one /128 under a PTB storm: every delete and add succeeded ($fails failed)"
-	"$IP" -n "$C" -6 route del ${PREFIX}1/128 via "$ROUTER"
+	"$IP" -n "$C" -6 route del ${PREFIX}:1/128 via "$ROUTER"
 	t $? "the last delete succeeds"
-	r=$("$IP" -n "$C" -6 route show | grep -c "^${PREFIX}1 ")
-	c=$("$IP" -n "$C" -6 route show cache | grep -c "^${PREFIX}1 ")
+	r=$("$IP" -n "$C" -6 route show | grep -c "^${PREFIX}:1 ")
+	c=$("$IP" -n "$C" -6 route show cache | grep -c "^${PREFIX}:1 ")
 	[ "$r" = 0 ] && [ "$c" = 0 ]
 	t $? "no route and no orphan cached entry left (routes $r, cached $c)"
 	unload
@@ -262,7 +262,7 @@ case_scale() {
 	t $? "one PTB each: exactly one cached entry per route ($c)"
 	peak=$(slab_objs)
 	r=$(count_routes)
-	m=$("$IP" -n "$C" -6 route show | grep "^$PREFIX" | grep -c -e expires -e ' mtu ')
+	m=$("$IP" -n "$C" -6 route show | grep "^$PREFIX:" | grep -c -e expires -e ' mtu ')
 	[ "$r" = 10000 ] && [ "$m" = 0 ]
 	t $? "the 10,000 routes are unchanged (routes $r, with expires or mtu $m)"
 	sleep 25
@@ -324,12 +324,11 @@ case_cost() {
 	unload
 }
 
-# Between PTB measurements: a fresh start for both modes.
+# Between PTB measurements: a fresh start for both modes (the routes the
+# legacy mode marked, the clones the fixed mode made, all gone).
 cleanup_cache() {
-	sysctl_w "$C" net/ipv6/route/flush 1
-	"$IP" -n "$C" -6 route show | grep "^$PREFIX" | grep -q expires &&
-		{ "$IP" -n "$C" -6 route flush "${PREFIX}:/64" >/dev/null 2>&1; add_routes 10000; }
-	return 0
+	"$IP" -n "$C" -6 route flush "${PREFIX}:/64" >/dev/null 2>&1
+	add_routes 10000
 }
 
 # Bursts of PTBs must not be dropped on the way for lack of backlog.

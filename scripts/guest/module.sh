@@ -71,8 +71,10 @@ if ! grep -q '^ip6_hostroute_pmtu ' /proc/modules; then
 	echo "1..$n"
 	exit 1
 fi
-dmesg_has "loaded"
-ok $? "one dmesg line at load: $(dmesg | grep -c 'ip6_hostroute_pmtu')"
+# The kernel's own "loading out-of-tree module taints kernel" is not ours.
+lines=$(dmesg | grep 'ip6_hostroute_pmtu' | grep -vc 'taints kernel')
+[ "$lines" = 1 ] && dmesg_has "loaded"
+ok $? "one dmesg line at load (seen: $lines)"
 
 v=$(cat $KNOB 2>/dev/null)
 [ "$v" = 1 ]

@@ -3,6 +3,8 @@
 #   make            build ip6_hostroute_pmtu.ko for the running kernel
 #   make KDIR=...   ... for the kernel build (or headers) directory KDIR
 #   make check      run every test this machine can run
+#   make check-affected KERNEL=<build dir> [KMAKE="CC=..."]
+#                   everything on one affected (3.10-4.1) test kernel
 #   make load       insmod the module built here; make unload: rmmod it
 #   make clean
 #
@@ -31,6 +33,10 @@ scripts/tools/hrp-net: scripts/tools/hrp-net.c
 check:
 	scripts/check.sh
 
+check-affected:
+	@test -n "$(KERNEL)" || { echo "usage: make check-affected KERNEL=<kernel build dir> [KMAKE=\"CC=...\"]" >&2; exit 2; }
+	scripts/check-affected.sh $(KERNEL) -- $(KMAKE)
+
 load: module
 	insmod ./$(MODULE).ko
 
@@ -44,4 +50,4 @@ clean:
 	fi
 	rm -f scripts/tools/hrp-net
 
-.PHONY: all module kunit tools check load unload clean
+.PHONY: all module kunit tools check check-affected load unload clean

@@ -8,7 +8,8 @@
 #   HRP_KSRC      a modern kernel source tree (default: Debian's
 #                 /usr/src/linux-source-6.1.tar.xz, extracted under .build/)
 #   HRP_AFFECTED  space-separated build dirs of affected (3.10-4.1) test
-#                 kernels: each gets the module's life cycle in QEMU
+#                 kernels: each gets scripts/check-affected.sh (module life
+#                 cycle, KUnit with and without it, stress and cost)
 #   HRP_MAKEFLAGS extra make variables for building against those kernels
 #                 (e.g. a CC= that suits them), word-split
 #   HRP_QUICK=1   skip the slow steps (kernel builds, QEMU)
@@ -126,18 +127,8 @@ if [ -z "${HRP_AFFECTED:-}" ]; then
 else
 	read -r -a extra <<<"${HRP_MAKEFLAGS:-}"
 	for kb in $HRP_AFFECTED; do
-		name=$(basename "$kb")
-		if step "module builds against $name without warnings" \
-			scripts/build-module.sh "$kb" "$B/mod-$name" -- "${extra[@]}"; then
-			ko=$B/mod-$name/src/ip6_hostroute_pmtu.ko
-			step "QEMU $name: module life cycle (legacy, fixed, sysctl 0, rmmod)" \
-				scripts/qemu-run.sh --kernel "$kb" --log "$B/qemu-$name-module.log" \
-				--ko "$ko" -- module.sh
-			step "QEMU $name: KUnit suites fail without the module" \
-				scripts/kunit-run.sh --kernel "$kb" --expect fail -- "${extra[@]}"
-			step "QEMU $name: KUnit suites pass with the module" \
-				scripts/kunit-run.sh --kernel "$kb" --module "$ko" -- "${extra[@]}"
-		fi
+		step "affected kernel $(basename "$kb"): scripts/check-affected.sh" \
+			scripts/check-affected.sh "$kb" -- "${extra[@]}"
 	done
 fi
 

@@ -3,13 +3,15 @@
 #
 # Build a minimal x86_64 test kernel out of tree:
 #
-#   scripts/build-kernel.sh [--debug] [--jobs N] SRC BUILD [-- MAKEVAR=value ...]
+#   scripts/build-kernel.sh [--debug] [--fragment FILE]... [--jobs N] SRC BUILD
+#                           [-- MAKEVAR=value ...]
 #
 # SRC is a kernel source tree (read-only use), BUILD the output folder
 # (make O=BUILD), reused when present: the configuration is only redone when
 # the fragments changed. The configuration is allnoconfig with
-# scripts/kconfig/test.config (and debug.config with --debug) merged by the
-# kernel's own scripts/kconfig/merge_config.sh. Anything after "--" is passed
+# scripts/kconfig/test.config (and debug.config with --debug, then any
+# --fragment, e.g. scripts/kconfig/noftrace.config) merged by the kernel's
+# own scripts/kconfig/merge_config.sh. Anything after "--" is passed
 # to every make invocation (a toolchain override such as CC=..., HOSTCC=...).
 #
 # Prints a TAP summary; exit 0 when BUILD holds a bootable bzImage and a tree
@@ -18,16 +20,18 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 debug=0
+fragments=()
 jobs=$(nproc 2>/dev/null || echo 2)
 
 usage() {
-	echo "usage: $0 [--debug] [--jobs N] SRC BUILD [-- MAKEVAR=value ...]" >&2
+	echo "usage: $0 [--debug] [--fragment FILE]... [--jobs N] SRC BUILD [-- MAKEVAR=value ...]" >&2
 	exit 2
 }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--debug) debug=1; shift ;;
+	--fragment) fragments+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	-h|--help) usage ;;
 	--) break ;;
@@ -54,6 +58,7 @@ fi
 
 frags=("$here/kconfig/test.config")
 [ "$debug" = 1 ] && frags+=("$here/kconfig/debug.config")
+frags+=("${fragments[@]}")
 
 kmake() {
 	make -C "$src" O="$build" ARCH=x86_64 "${extra[@]}" "$@"

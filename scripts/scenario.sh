@@ -207,7 +207,12 @@ sysctl_w() {
 
 ping6() {
 	# ping6 NS DST SIZE: one echo request, wait at most 1 s for the reply.
-	if [ -n "$BB" ]; then
+	# hrp-net's never fragments locally; without it, the system's ping
+	# (kernels before 3.12 then fragment big ones at the router namespace
+	# instead of answering with a Packet Too Big).
+	if [ -n "$HRP_NET" ]; then
+		nsx "$1" "$HRP_NET" ping "$2" "$3"
+	elif [ -n "$BB" ]; then
 		nsx "$1" $BB ping -6 -c 1 -W 1 -w 1 -s "$3" "$2" >/dev/null 2>&1
 	else
 		nsx "$1" ping -6 -c 1 -W 1 -w 1 -s "$3" "$2" >/dev/null 2>&1

@@ -7,6 +7,14 @@
  *	INNER_DST of the given protocol (default icmp: an echo request).
  *	Lets a test choose the MTU (0, 1000, 65535...) and the protocol whose
  *	error handler the receiver runs, without any real oversize packet.
+ *   hrp-net ping DST SIZE
+ *	One ICMPv6 echo request of SIZE payload bytes from a raw socket, as
+ *	ping sends it, but never fragmented locally (IPV6_PMTUDISC_DO), and
+ *	wait up to a second for the reply: exit 0 when it came. Kernels
+ *	before 3.12 let a packet that crosses a veth pair into another
+ *	namespace keep the "may fragment" mark of its sender, so a router
+ *	namespace would fragment a plain ping instead of answering with a
+ *	Packet Too Big.
  *   hrp-net udp DST PORT SIZE
  *   hrp-net raw DST SIZE
  *   hrp-net tcp DST PORT SIZE
@@ -46,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +65,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: hrp-net ptb TO INNER_SRC INNER_DST MTU [icmp|udp|253]\n"
+		"       hrp-net ping DST SIZE\n"
 		"       hrp-net udp DST PORT SIZE\n"
 		"       hrp-net raw DST SIZE\n"
 		"       hrp-net tcp DST PORT SIZE\n"
@@ -266,6 +276,59 @@ static int send_ptb(int argc, char **argv)
 	return 0;
 }
 
+/* Never fragment locally: what the network says goes (see ping above). */
+static void pmtudisc_do(int fd)
+{
+	int v = IPV6_PMTUDISC_DO;
+
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v, sizeof(v));
+}
+
+static int ping(const char *dst, const char *size)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	struct timeval tv = { .tv_sec = 1 };
+	unsigned char buf[65536];
+	struct icmp6_hdr *icmp = (struct icmp6_hdr *)buf;
+	unsigned long len;
+	double end;
+	int fd;
+
+	if (parse_addr(dst, &to.sin6_addr) || parse_ulong(size, 65000, &len))
+		return 2;
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		perror("hrp-net: socket");
+		return 1;
+	}
+	pmtudisc_do(fd);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(buf, 0, sizeof(*icmp) + len);
+	icmp->icmp6_type = ICMP6_ECHO_REQUEST;
+	icmp->icmp6_id = htons((uint16_t)getpid());
+	icmp->icmp6_seq = htons(1);
+	if (sendto(fd, buf, sizeof(*icmp) + len, 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0) {
+		close(fd);
+		return 1;
+	}
+	end = now() + 1;
+	while (now() < end) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n < 0)
+			break;
+		if (n >= (ssize_t)sizeof(*icmp) &&
+		    icmp->icmp6_type == ICMP6_ECHO_REPLY &&
+		    icmp->icmp6_id == htons((uint16_t)getpid())) {
+			close(fd);
+			return 0;
+		}
+	}
+	close(fd);
+	return 1;
+}
+
 static int send_one(int type, int proto, const char *dst, const char *port,
 		    const char *size)
 {
@@ -287,6 +350,8 @@ static int send_one(int type, int proto, const char *dst, const char *port,
 		free(buf);
 		return 1;
 	}
+	if (type != SOCK_STREAM)
+		pmtudisc_do(fd);
 	if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
 		perror("hrp-net: connect");
 		ret = 1;
@@ -399,6 +464,8 @@ int main(int argc, char **argv)
 		return usage();
 	if (!strcmp(argv[1], "ptb"))
 		return send_ptb(argc, argv);
+	if (!strcmp(argv[1], "ping") && argc == 4)
+		return ping(argv[2], argv[3]);
 	if (!strcmp(argv[1], "udp") && argc == 5)
 		return send_one(SOCK_DGRAM, IPPROTO_UDP, argv[2], argv[3],
 				argv[4]);

@@ -10,8 +10,8 @@
 #      without it, repair at load, fixed, sysctl 0, rmmod, legacy again
 #   3. the KUnit suites fail without the module ...
 #   4. ... and pass with it (kunit.py parse)
-#   5. faults, load, bad input and cost (scripts/guest/stress.sh), unless
-#      --quick
+#   5. faults, load and bad input (scripts/guest/stress.sh), and the cost
+#      ratios in a deterministic guest (qemu -icount, 1 vCPU), unless --quick
 #
 # Anything after "--" goes to make when building against the kernel (a CC=
 # that suits an old tree, say). Prints TAP and "N passed, N failed".
@@ -69,9 +69,14 @@ if step "$name: module builds with W=1, no warning in our sources" \
 	step "$name: KUnit suites pass with the module" \
 		"$here/kunit-run.sh" --kernel "$kb" --module "$ko" -- "$@"
 	if [ "$quick" = 0 ]; then
-		step "$name: faults, load, bad input and cost" \
+		step "$name: faults, load and bad input" \
 			"$here/qemu-run.sh" --kernel "$kb" --timeout 5400 \
-			--log "$B/qemu-$name-stress.log" --ko "$ko" -- stress.sh
+			--log "$B/qemu-$name-stress.log" --ko "$ko" -- \
+			stress.sh badinput cycles netns churn scale
+		step "$name: cost, as ratios (qemu -icount)" \
+			"$here/qemu-run.sh" --kernel "$kb" --icount --smp 1 \
+			--timeout 3600 --log "$B/qemu-$name-cost.log" --ko "$ko" -- \
+			stress.sh cost
 	fi
 fi
 echo "1..$n"

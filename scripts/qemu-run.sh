@@ -13,6 +13,9 @@
 #   --mem MB         guest memory (default 1024)
 #   --append ARGS    extra kernel command line
 #   --allow-splat    do not fail on kernel warnings in the console log
+#   --icount         deterministic TCG (-icount): guest time follows the
+#                    instructions executed, not the host's load; for
+#                    measurements
 #
 # TEST is a script of scripts/ or scripts/guest/ (e.g. scenario.sh); it runs
 # in the guest as root with iproute2's ip at /usr/sbin/ip and busybox.
@@ -31,10 +34,11 @@ smp=2
 mem=1024
 append=""
 splat=0
+icount=()
 pack=()
 
 usage() {
-	sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -49,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--allow-splat) splat=1; shift ;;
+	--icount) icount=(-icount 'shift=1,sleep=off'); shift ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -87,7 +92,7 @@ fi
 echo "# qemu: $(basename "$kernel") ${accel[1]} smp=$smp mem=${mem}M test: $* (console: $log)"
 start=$(date +%s)
 set +e
-timeout -s KILL "$timeout" "${qemu_base[@]}" "${accel[@]}" -append "$cmdline" \
+timeout -s KILL "$timeout" "${qemu_base[@]}" "${accel[@]}" "${icount[@]}" -append "$cmdline" \
 	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	awk '/HRP-BEGIN:/ { on = 1; next } /HRP-RESULT:/ { on = 0 } on { print; fflush() }'
 status=("${PIPESTATUS[@]}")

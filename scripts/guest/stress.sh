@@ -17,7 +17,9 @@
 #   scale     10,000 host routes each hit once: one cached entry each,
 #             slab usage back to baseline after they expire
 #   cost      route-lookup-heavy UDP with and without the module, and the
-#             Packet Too Big rate fixed versus legacy, as ratios
+#             Packet Too Big rate fixed versus legacy, as ratios (run it
+#             in a guest with qemu-run.sh --icount: TCG timing otherwise
+#             follows the host's load)
 #
 # Figures go to TAP diagnostics ("# figure: ..."). The kernel log is
 # checked for oops, lockdep, KASAN and kmemleak reports by qemu-run.sh.
@@ -331,7 +333,7 @@ case_cost() {
 # Between PTB measurements: a fresh start for both modes (the routes the
 # legacy mode marked, the clones the fixed mode made, all gone).
 cleanup_cache() {
-	"$IP" -n "$C" -6 route flush "${PREFIX}:/64" >/dev/null 2>&1
+	"$IP" -n "$C" -6 route flush root "${PREFIX}:/64" >/dev/null 2>&1
 	add_routes 10000
 }
 

@@ -11,7 +11,7 @@
 #                 kernels: each gets scripts/check-affected.sh (module life
 #                 cycle, KUnit with and without it, stress and cost)
 #   HRP_MAKEFLAGS extra make variables for building against those kernels
-#                 (e.g. a CC= that suits them), word-split
+#                 (e.g. a CC= that suits them), as shell words
 #   HRP_QUICK=1   skip the slow steps (kernel builds, QEMU)
 set -uo pipefail
 
@@ -125,7 +125,9 @@ if [ -z "${HRP_AFFECTED:-}" ]; then
 	result 0 "module life cycle on affected kernels" \
 		"no affected kernel build given (HRP_AFFECTED=\"dir ...\"); see docs/matrix.md"
 else
-	read -r -a extra <<<"${HRP_MAKEFLAGS:-}"
+	# Shell words, quotes allowed: HRP_MAKEFLAGS='CC="gcc -fno-PIE"'
+	extra=()
+	eval "extra=(${HRP_MAKEFLAGS:-})"
 	for kb in $HRP_AFFECTED; do
 		step "affected kernel $(basename "$kb"): scripts/check-affected.sh" \
 			scripts/check-affected.sh "$kb" -- "${extra[@]}"

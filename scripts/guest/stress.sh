@@ -22,7 +22,8 @@
 #             follows the host's load)
 #
 # Figures go to TAP diagnostics ("# figure: ..."). The kernel log is
-# checked for oops, lockdep, KASAN and kmemleak reports by qemu-run.sh.
+# checked for oops, lockdep, KASAN and kmemleak reports by qemu-run.sh; on
+# a kernel with kmemleak a last step scans for leaks after all the cases.
 set -u
 
 KO=/hrp/ko/ip6_hostroute_pmtu.ko
@@ -347,6 +348,23 @@ for c in $stress_cases; do
 	echo "# case $c"
 	"case_$c"
 done
+
+# On a kernel with kmemleak, after everything: nothing the module or the
+# routes it made allocated is left unreferenced. Any other object is shown.
+KL=/sys/kernel/debug/kmemleak
+if [ -w $KL ]; then
+	unload
+	echo "# case kmemleak"
+	echo scan >$KL
+	sleep 6
+	echo scan >$KL
+	cat $KL >/tmp/kmemleak
+	total=$(grep -c '^unreferenced object' /tmp/kmemleak)
+	ours=$(grep -c -E 'ip6_hostroute_pmtu|hrp_|fib6_|ip6_dst|rt6_|dst_alloc|dst_cow_metrics' /tmp/kmemleak)
+	[ "$ours" = 0 ]
+	t $? "kmemleak: no leak in the routing code or the module (unreferenced objects in all: $total)"
+	grep -A 8 '^unreferenced object' /tmp/kmemleak | sed 's/^/# /' | head -n 40
+fi
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

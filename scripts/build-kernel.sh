@@ -94,6 +94,15 @@ for sym in IPV6 IPV6_SUBTREES IPV6_MULTIPLE_TABLES IPV6_SIT VETH NET_NS \
 	SERIAL_8250_CONSOLE; do
 	grep -q "^CONFIG_$sym=y" "$build/.config" || missing="$missing $sym"
 done
+# The debug variant: lockdep and kmemleak always, KASAN where the kernel
+# has it for x86_64 (lib/Kconfig.kasan, 4.0 on).
+if [ "$debug" = 1 ]; then
+	dsyms="PROVE_LOCKING DEBUG_KMEMLEAK"
+	[ -f "$src/lib/Kconfig.kasan" ] && dsyms="$dsyms KASAN"
+	for sym in $dsyms; do
+		grep -q "^CONFIG_$sym=y" "$build/.config" || missing="$missing $sym"
+	done
+fi
 if [ -n "$missing" ]; then
 	echo "not ok 2 - required options missing from .config:$missing"
 	exit 1

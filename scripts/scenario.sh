@@ -483,6 +483,9 @@ mtu_in() {
 }
 case_f8() {
 	need_hrp_net "f8: crafted Packet Too Big" || return 0
+	# F8 is about the values, not the expiry: the six PTBs and lookups
+	# must not outlast the learned MTU on a slow guest.
+	sysctl_w "$C" net/ipv6/route/mtu_expires 600
 	before=$(route_line $SERVER)
 	last=1400
 	for m in 1400 1450 65535 1000 1279 0; do

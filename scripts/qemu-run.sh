@@ -75,7 +75,9 @@ trap 'rm -f "$initrd"' EXIT
 
 # no_timer_check: a guest starved by a loaded host can fail the IO-APIC
 # timer check at boot (a panic on the debug kernels); it proves nothing here.
-cmdline="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 no_timer_check $append"
+# slub_nomerge: every slab cache under its own name in /proc/slabinfo (the
+# debug options change object sizes, and ip6_dst_cache would merge away).
+cmdline="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 no_timer_check slub_nomerge $append"
 qemu_base=(qemu-system-x86_64 -nographic -no-reboot -nodefaults -serial stdio
 	-m "$mem" -smp "$smp" -kernel "$kernel" -initrd "$initrd")
 

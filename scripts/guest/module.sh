@@ -22,23 +22,14 @@ set -u
 KO=/hrp/ko/ip6_hostroute_pmtu.ko
 KNOB=/proc/sys/net/ipv6/route/host_route_pmtu_exception
 IP=${HRP_IP:-/usr/sbin/ip}
-n=0
-failed=0
 
 case_args=""
 for c in "$@"; do
 	case_args="$case_args --case $c"
 done
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-	fi
-}
+# shellcheck source=scripts/guest/tap.sh
+. /hrp/scripts/guest/tap.sh
 
 # scenario DESCRIPTION ARGS...: one subtest
 scenario() {

@@ -13,18 +13,9 @@ set -u
 
 KO=/hrp/ko/ip6_hostroute_pmtu.ko
 reason=${1:-kernel already creates PMTU exceptions for host routes; this module is not needed}
-n=0
-failed=0
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-	fi
-}
+# shellcheck source=scripts/guest/tap.sh
+. /hrp/scripts/guest/tap.sh
 
 echo "TAP version 13"
 echo "# kernel $(uname -r)"

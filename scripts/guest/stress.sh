@@ -30,8 +30,6 @@ KO=/hrp/ko/ip6_hostroute_pmtu.ko
 MOD=ip6_hostroute_pmtu
 KNOB=net/ipv6/route/host_route_pmtu_exception
 PREFIX=fd00:4:		# hosts $PREFIX:1 .. $PREFIX:n (hex), as hrp-net counts
-n=0
-failed=0
 
 stress_cases=${*:-badinput cycles netns churn scale cost}
 set --
@@ -39,15 +37,8 @@ set --
 HRP_SCENARIO_LIB=1 . /hrp/scripts/scenario.sh
 trap stress_cleanup EXIT
 
-t() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-	fi
-}
+# shellcheck source=scripts/guest/tap.sh
+. /hrp/scripts/guest/tap.sh
 
 figure() { echo "# figure: $*"; }
 
@@ -114,28 +105,28 @@ case_badinput() {
 	get=$(route_get "$SERVER")
 	pmtu=$(path_mtu "$get")
 	[ "$pmtu" = 1280 ]
-	t $? "PTB MTUs 0 to 2^32-1 in turn: clamped to 1280, never raised (seen: ${pmtu:-link mtu})"
+	ok $? "PTB MTUs 0 to 2^32-1 in turn: clamped to 1280, never raised (seen: ${pmtu:-link mtu})"
 	line=$(route_line "$SERVER")
 	[ "$line" = "$before" ]
-	t $? "the configured route is unchanged (seen: $line)"
+	ok $? "the configured route is unchanged (seen: $line)"
 	nsx "$R" "$HRP_NET" ptb "$CLIENT" "$CLIENT" fd00:9::1 1400 icmp
 	nsx "$R" "$HRP_NET" ptb "$CLIENT" "$CLIENT" "$SERVER" 1400 udp
 	nsx "$R" "$HRP_NET" ptb "$CLIENT" "$CLIENT" "$SERVER" 1400 253
 	c=$("$IP" -n "$C" -6 route show cache | grep -c '^fd00:9::1')
 	[ "$c" = 0 ]
-	t $? "a PTB for an unrouted destination creates nothing (cached entries: $c)"
+	ok $? "a PTB for an unrouted destination creates nothing (cached entries: $c)"
 
 	for bad in -1 2 2147483648 abc ""; do
 		nsx "$C" sh -c "printf '%s\n' '$bad' > /proc/sys/$KNOB" 2>/dev/null
 		rc=$?
 		v=$(nsx "$C" cat /proc/sys/$KNOB)
 		[ "$v" = 1 ]
-		t $? "sysctl write '$bad': value unchanged (write exit $rc, value $v)"
+		ok $? "sysctl write '$bad': value unchanged (write exit $rc, value $v)"
 	done
 	out=$(insmod "$KO" 2>&1)
 	rc=$?
 	[ "$rc" != 0 ] && loaded
-	t $? "loading twice fails and leaves the module loaded ($out)"
+	ok $? "loading twice fails and leaves the module loaded ($out)"
 	# Writes of the sysctl while the module goes away.
 	(i=0; while [ $i -lt 2000 ]; do
 		{ echo 0 >/proc/sys/$KNOB; echo 1 >/proc/sys/$KNOB; } 2>/dev/null
@@ -146,7 +137,7 @@ case_badinput() {
 	unload
 	rc=$?
 	wait $w
-	t $rc "rmmod while the sysctl is being written"
+	ok $rc "rmmod while the sysctl is being written"
 }
 
 case_cycles() {
@@ -172,11 +163,11 @@ case_cycles() {
 		i=$((i + 1))
 	done
 	stress_cleanup_bg
-	t $fails "100 insmod/rmmod cycles under two PTB storms and traffic ($fails failed)"
-	t $lost "no configured route lost at any point (checks with fewer than 200: $lost)"
+	ok $fails "100 insmod/rmmod cycles under two PTB storms and traffic ($fails failed)"
+	ok $lost "no configured route lost at any point (checks with fewer than 200: $lost)"
 	c=$(count_cached)
 	[ "$c" = 0 ]
-	t $? "no cached entry of the module left after the last rmmod ($c)"
+	ok $? "no cached entry of the module left after the last rmmod ($c)"
 	figure "cycles: $(ptbs_in) Packet Too Big messages received during 100 cycles"
 }
 
@@ -220,9 +211,9 @@ case_netns() {
 		fi
 		i=$((i + 1))
 	done
-	t $fails "200 namespace create/destroy cycles with the module loaded, PTBs in flight in 20 ($fails failed)"
+	ok $fails "200 namespace create/destroy cycles with the module loaded, PTBs in flight in 20 ($fails failed)"
 	unload
-	t $? "rmmod afterwards"
+	ok $? "rmmod afterwards"
 }
 
 case_churn() {
@@ -239,13 +230,13 @@ case_churn() {
 		i=$((i + 1))
 	done
 	stress_cleanup_bg
-	t $fails "200 delete/add of one /128 under a PTB storm: every delete and add succeeded ($fails failed)"
+	ok $fails "200 delete/add of one /128 under a PTB storm: every delete and add succeeded ($fails failed)"
 	"$IP" -n "$C" -6 route del ${PREFIX}:1/128 via "$ROUTER"
-	t $? "the last delete succeeds"
+	ok $? "the last delete succeeds"
 	r=$("$IP" -n "$C" -6 route show | grep -c "^${PREFIX}:1 ")
 	c=$("$IP" -n "$C" -6 route show cache | grep -c "^${PREFIX}:1 ")
 	[ "$r" = 0 ] && [ "$c" = 0 ]
-	t $? "no route and no orphan cached entry left (routes $r, cached $c)"
+	ok $? "no route and no orphan cached entry left (routes $r, cached $c)"
 	unload
 }
 
@@ -262,18 +253,18 @@ case_scale() {
 	add_routes 10000
 	r=$(count_routes)
 	[ "$r" = 10000 ]
-	t $? "10,000 configured /128 gateway routes ($r)"
+	ok $? "10,000 configured /128 gateway routes ($r)"
 	base=$(slab_objs)
 	nsx "$R" "$HRP_NET" ptb-storm "$CLIENT" "$CLIENT" $PREFIX 10000 1400 0 >/dev/null
 	sleep 2
 	c=$(count_cached)
 	[ "$c" = 10000 ]
-	t $? "one PTB each: exactly one cached entry per route ($c)"
+	ok $? "one PTB each: exactly one cached entry per route ($c)"
 	peak=$(slab_objs)
 	r=$(count_routes)
 	m=$("$IP" -n "$C" -6 route show | grep "^$PREFIX:" | grep -c -e expires -e ' mtu ')
 	[ "$r" = 10000 ] && [ "$m" = 0 ]
-	t $? "the 10,000 routes are unchanged (routes $r, with expires or mtu $m)"
+	ok $? "the 10,000 routes are unchanged (routes $r, with expires or mtu $m)"
 	# Expiry: 90 s after the first PTB; wait for the last one, at most 300 s.
 	waited=0
 	while [ $waited -lt 300 ]; do
@@ -284,9 +275,9 @@ case_scale() {
 	done
 	after=$(slab_objs)
 	[ "$c" = 0 ]
-	t $? "after expiry no cached entry is left ($c)"
+	ok $? "after expiry no cached entry is left ($c)"
 	[ "$after" -le $((base + 200)) ]
-	t $? "ip6_dst_cache slab objects back to baseline (before $base, peak $peak, after $after)"
+	ok $? "ip6_dst_cache slab objects back to baseline (before $base, peak $peak, after $after)"
 	figure "scale: ip6_dst_cache objects before $base, with 10,000 clones $peak, after expiry $after"
 	unload
 }
@@ -313,7 +304,7 @@ case_cost() {
 	ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
 	figure "lookup: UDP sendto pps without the module $a (runs:$without), with $b (runs:$with), ratio $ratio"
 	awk -v r="$ratio" 'BEGIN { exit !(r >= 0.99) }'
-	t $? "route lookups cost the same with the module (ratio $ratio, goal >= 0.99)"
+	ok $? "route lookups cost the same with the module (ratio $ratio, goal >= 0.99)"
 
 	# PTB processing over 10,000 routes: the fix against the in-place update.
 	fixed=""
@@ -335,7 +326,7 @@ case_cost() {
 	ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
 	figure "ptb: processed per second, fixed $b (runs:$fixed), legacy $a (runs:$legacy), ratio $ratio"
 	awk -v r="$ratio" 'BEGIN { exit !(r >= 0.5) }'
-	t $? "a PTB storm over 10,000 routes is processed at half the legacy rate at least (ratio $ratio)"
+	ok $? "a PTB storm over 10,000 routes is processed at half the legacy rate at least (ratio $ratio)"
 	unload
 }
 
@@ -366,7 +357,7 @@ if [ -w $KL ]; then
 	echo "# case kmemleak"
 	kmemleak_check
 	[ "$kl_ours" = 0 ]
-	t $? "kmemleak: nothing of the module or of the routing code unreferenced (unreferenced objects in all: $kl_total, the kernel's own fib6 table leak: $kl_known)"
+	ok $? "kmemleak: nothing of the module or of the routing code unreferenced (unreferenced objects in all: $kl_total, the kernel's own fib6 table leak: $kl_known)"
 	kmemleak_show
 fi
 echo "1..$n"

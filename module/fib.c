@@ -82,12 +82,17 @@ static struct rt6_info *hrp_clone_alloc(struct rt6_info *ort, u32 mtu,
 	rt->rt6i_flags = ort->rt6i_flags | RTF_CACHE;
 	rt6_set_from(rt, ort);
 
-	dst_copy_metrics(&rt->dst, &ort->dst);
-	if (dst_metrics_read_only(&rt->dst)) {
-		/* No memory for metrics of its own. */
+	/*
+	 * Metrics of its own. ipv6_cow_metrics() gives non-DST_HOST routes
+	 * these from 3.14 (and in 3.10.y), but returns none on 3.12, 3.13,
+	 * 3.15 and 3.16.0, so allocate them here, as it does; the kernel's
+	 * ip6_dst_destroy() frees them on every version.
+	 */
+	if (!dst_cow_metrics_generic(&rt->dst, rt->dst._metrics)) {
 		dst_free(&rt->dst);
 		return NULL;
 	}
+	dst_copy_metrics(&rt->dst, &ort->dst);
 	dst_metric_set(&rt->dst, RTAX_MTU, mtu);
 	rt->rt6i_flags |= RTF_MODIFIED;
 	rt6_update_expires(rt, time_after(expires, jiffies) ?

@@ -85,6 +85,29 @@ static inline void hrp_call_fib6_clean_all(hrp_fib6_clean_all_t fn,
 #endif
 
 /*
+ * The flow ip6_update_pmtu() looks up, as the kernel builds it: the same
+ * in every tree from 3.10 to 4.1 but for the reply mark, which came with
+ * the fwmark_reflect sysctl in 3.16 (e110861f8609) and its
+ * IP6_REPLY_MARK().
+ */
+static inline void hrp_pmtu_flow(struct flowi6 *fl6, struct net *net,
+				 const struct sk_buff *skb, int oif, u32 mark)
+{
+	const struct ipv6hdr *iph = (const struct ipv6hdr *)skb->data;
+
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->flowi6_oif = oif;
+#ifdef IP6_REPLY_MARK
+	fl6->flowi6_mark = mark ? mark : IP6_REPLY_MARK(net, skb->mark);
+#else
+	fl6->flowi6_mark = mark;
+#endif
+	fl6->daddr = iph->daddr;
+	fl6->saddr = iph->saddr;
+	fl6->flowlabel = ip6_flowinfo(iph);
+}
+
+/*
  * ftrace: a callback that rewrites regs->ip must say so from 3.19
  * (FTRACE_OPS_FL_IPMODIFY), so that two such users of one function are
  * refused instead of silently stacked.

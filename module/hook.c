@@ -23,6 +23,16 @@
  * function (a call or jmp whose target is its address), that the dst_ops
  * really point at ip6_rt_update_pmtu(), and that ftrace can attach;
  * anything missing and it refuses to load, naming what is missing.
+ *
+ * One caller can be made whole again: gcc's partial inlining moves the
+ * first test of ip6_rt_update_pmtu() into ip6_update_pmtu(), which then
+ * calls a ip6_rt_update_pmtu.part.N clone the hook never sees (3.13.11
+ * built by gcc 12 is such a kernel). kpatch replaces the callers of a
+ * function that was inlined into them; so does the module here: when,
+ * and only when, ip6_update_pmtu() does not call ip6_rt_update_pmtu(), it
+ * is redirected too, to a copy that calls the module's handling. The
+ * function is the same in every kernel from 3.10 to 4.1 except for the
+ * reply mark (compat.h).
  */
 #include <linux/kallsyms.h>
 #include <linux/delay.h>
@@ -62,9 +72,9 @@ static enum hrp_pmtu_action hrp_pmtu_action(struct dst_entry *dst, u32 mtu,
 	return hrp_pmtu_decide(&ev, clone_mtu);
 }
 
-/* Runs instead of ip6_rt_update_pmtu() for configured gateway host routes. */
-static void hrp_rt_update_pmtu(struct dst_entry *dst, struct sock *sk,
-			       struct sk_buff *skb, u32 mtu)
+/* A path MTU decrease for @dst, handled as the decision says. */
+static void hrp_update_pmtu_dst(struct dst_entry *dst, struct sock *sk,
+				struct sk_buff *skb, u32 mtu)
 {
 	u32 clone_mtu;
 
@@ -77,10 +87,36 @@ static void hrp_rt_update_pmtu(struct dst_entry *dst, struct sock *sk,
 		dst_confirm(dst);
 		break;
 	case HRP_PMTU_STOCK:
-		/* The sysctl changed since the callback looked. */
+		/* Any other route, or the sysctl changed since the callback. */
 		hrp_orig_update_pmtu(dst, sk, skb, mtu);
 		break;
 	}
+}
+
+/* Runs instead of ip6_rt_update_pmtu() for configured gateway host routes. */
+static void hrp_rt_update_pmtu(struct dst_entry *dst, struct sock *sk,
+			       struct sk_buff *skb, u32 mtu)
+{
+	hrp_update_pmtu_dst(dst, sk, skb, mtu);
+	atomic_dec(&hrp_inflight);
+}
+
+/*
+ * Runs instead of ip6_update_pmtu() where the compiler inlined part of
+ * ip6_rt_update_pmtu() into it: the kernel's function, calling the
+ * module's handling where the kernel's calls the inlined code.
+ */
+static void hrp_update_pmtu(struct sk_buff *skb, struct net *net, __be32 mtu,
+			    int oif, u32 mark)
+{
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+
+	hrp_pmtu_flow(&fl6, net, skb, oif, mark);
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (!dst->error)
+		hrp_update_pmtu_dst(dst, NULL, skb, ntohl(mtu));
+	dst_release(dst);
 	atomic_dec(&hrp_inflight);
 }
 
@@ -121,6 +157,20 @@ static void notrace hrp_ftrace_update_pmtu(unsigned long ip,
 	regs->ip = (unsigned long)hrp_rt_update_pmtu;
 }
 
+static void notrace hrp_ftrace_update_pmtu_caller(unsigned long ip,
+						  unsigned long parent_ip,
+						  struct ftrace_ops *ops,
+						  struct pt_regs *regs)
+{
+	if (hrp_within_this_module(parent_ip))
+		return;
+	/* x86_64: skb, net, mtu, oif, mark in rdi, rsi, rdx, rcx, r8 */
+	if (!hrp_net((struct net *)regs->si)->enabled)
+		return;
+	atomic_inc(&hrp_inflight);
+	regs->ip = (unsigned long)hrp_update_pmtu;
+}
+
 static void notrace hrp_ftrace_route_del(unsigned long ip,
 					 unsigned long parent_ip,
 					 struct ftrace_ops *ops,
@@ -136,21 +186,34 @@ struct hrp_hook {
 	const char *name;
 	unsigned long addr;
 	struct ftrace_ops ops;
+	bool wanted;		/* to be installed on this kernel */
 	bool registered;
 };
 
+enum { HRP_HOOK_PMTU, HRP_HOOK_ROUTE_DEL, HRP_HOOK_PMTU_CALLER };
+
 static struct hrp_hook hrp_hooks[] = {
-	{
+	[HRP_HOOK_PMTU] = {
 		.name = "ip6_rt_update_pmtu",
 		.ops = {
 			.func = hrp_ftrace_update_pmtu,
 			.flags = HRP_FTRACE_OPS_FLAGS,
 		},
+		.wanted = true,
 	},
-	{
+	[HRP_HOOK_ROUTE_DEL] = {
 		.name = "ip6_route_del",
 		.ops = {
 			.func = hrp_ftrace_route_del,
+			.flags = HRP_FTRACE_OPS_FLAGS,
+		},
+		.wanted = true,
+	},
+	/* Only where the compiler inlined part of ip6_rt_update_pmtu(). */
+	[HRP_HOOK_PMTU_CALLER] = {
+		.name = "ip6_update_pmtu",
+		.ops = {
+			.func = hrp_ftrace_update_pmtu_caller,
 			.flags = HRP_FTRACE_OPS_FLAGS,
 		},
 	},
@@ -159,20 +222,24 @@ static struct hrp_hook hrp_hooks[] = {
 /*
  * The callers of the hooked functions in net/ipv6/route.c, 3.10 to 4.1.
  * Each must still call one of the listed functions: if the compiler had
- * inlined them, some Packet Too Big or route delete would bypass the hook.
+ * inlined them, some Packet Too Big or route delete would bypass the hook,
+ * unless the module can replace that caller itself (@replace, a hook).
  * Optional callers exist in some versions only.
  */
 static const struct {
 	const char *caller;
 	const char *callees[2];
 	bool optional;
+	int replace;
 } hrp_callsites[] = {
-	{ "ip6_update_pmtu", { "ip6_rt_update_pmtu" } },
-	{ "ip6_sk_update_pmtu", { "ip6_update_pmtu", "ip6_rt_update_pmtu" } },
-	{ "inet6_rtm_delroute", { "ip6_route_del" } },
-	{ "ipv6_route_ioctl", { "ip6_route_del" } },
-	{ "ip6_route_multipath", { "ip6_route_del" }, true },
-	{ "ip6_route_multipath_del", { "ip6_route_del" }, true },
+	{ "ip6_update_pmtu", { "ip6_rt_update_pmtu" },
+	  .replace = HRP_HOOK_PMTU_CALLER },
+	{ "ip6_sk_update_pmtu", { "ip6_update_pmtu", "ip6_rt_update_pmtu" },
+	  .replace = -1 },
+	{ "inet6_rtm_delroute", { "ip6_route_del" }, .replace = -1 },
+	{ "ipv6_route_ioctl", { "ip6_route_del" }, .replace = -1 },
+	{ "ip6_route_multipath", { "ip6_route_del" }, true, -1 },
+	{ "ip6_route_multipath_del", { "ip6_route_del" }, true, -1 },
 };
 
 static int (*hrp_lookup_size_offset)(unsigned long addr,
@@ -240,14 +307,15 @@ int hrp_hooks_resolve(void)
 
 	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
 		hrp_hooks[i].addr = kallsyms_lookup_name(hrp_hooks[i].name);
+		hrp_hooks[i].wanted = i != HRP_HOOK_PMTU_CALLER;
 		if (!hrp_hooks[i].addr) {
 			snprintf(what, sizeof(what), "%s() not found (inlined?)",
 				 hrp_hooks[i].name);
 			return hrp_missing(what);
 		}
 	}
-	hrp_orig_update_pmtu = (hrp_update_pmtu_t)hrp_hooks[0].addr;
-	hrp_orig_route_del = (hrp_route_del_t)hrp_hooks[1].addr;
+	hrp_orig_update_pmtu = (hrp_update_pmtu_t)hrp_hooks[HRP_HOOK_PMTU].addr;
+	hrp_orig_route_del = (hrp_route_del_t)hrp_hooks[HRP_HOOK_ROUTE_DEL].addr;
 
 	if (init_net.ipv6.ip6_dst_ops.update_pmtu != hrp_orig_update_pmtu)
 		return hrp_missing("ip6_dst_ops.update_pmtu is not ip6_rt_update_pmtu()");
@@ -273,6 +341,10 @@ int hrp_hooks_resolve(void)
 			if (target && hrp_code_calls(caller, target))
 				found = true;
 		}
+		if (!found && hrp_callsites[i].replace >= 0) {
+			hrp_hooks[hrp_callsites[i].replace].wanted = true;
+			continue;
+		}
 		if (!found) {
 			snprintf(what, sizeof(what), "%s() does not call %s() (inlined by the compiler)",
 				 hrp_callsites[i].caller,
@@ -294,6 +366,8 @@ int hrp_hooks_install(void)
 	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
 		struct hrp_hook *h = &hrp_hooks[i];
 
+		if (!h->wanted)
+			continue;
 		err = ftrace_set_filter_ip(&h->ops, h->addr, 0, 0);
 		if (err) {
 			pr_err(HRP_NAME ": ftrace cannot attach to %s() (error %d); not loading\n",
@@ -314,6 +388,16 @@ int hrp_hooks_install(void)
 fail:
 	hrp_hooks_remove();
 	return err;
+}
+
+/**
+ * hrp_hooks_describe() - what hrp_hooks_install() redirected, for dmesg
+ */
+const char *hrp_hooks_describe(void)
+{
+	if (hrp_hooks[HRP_HOOK_PMTU_CALLER].registered)
+		return "ip6_rt_update_pmtu(), ip6_route_del() and ip6_update_pmtu() (the compiler inlined part of ip6_rt_update_pmtu() into it)";
+	return "ip6_rt_update_pmtu() and ip6_route_del()";
 }
 
 /**

@@ -6,7 +6,9 @@
  *   fib.c       the fib6 work: clone a configured route, insert the clone,
  *               age it out, delete clones
  *   hook.c      catching the kernel's calls: ftrace redirection of
- *               ip6_rt_update_pmtu() and ip6_route_del(), checked at load
+ *               ip6_rt_update_pmtu() and ip6_route_del() (and of
+ *               ip6_update_pmtu() where the first was partly inlined into
+ *               it), checked at load
  *   netns.c     per network namespace state: the sysctl, the expiry timer
  *   main.c      load and unload, in that order of pieces
  *   compat.h    the differences between 3.10 and 4.1
@@ -71,6 +73,7 @@ extern atomic_t hrp_clones_removed;
 /* hook.c */
 int hrp_hooks_resolve(void);
 int hrp_hooks_install(void);
+const char *hrp_hooks_describe(void);
 void hrp_hooks_remove(void);
 
 #endif /* _HRP_H */

@@ -47,8 +47,8 @@ static int __init hrp_init(void)
 		return err;
 	}
 
-	pr_info(HRP_NAME ": loaded: ip6_rt_update_pmtu() and ip6_route_del() redirected; net.ipv6.route.host_route_pmtu_exception=1 (fixed) in every network namespace, 0 restores the kernel's behaviour; %u route(s) already given an expiry by a Packet Too Big repaired\n",
-		hrp_repair_all());
+	pr_info(HRP_NAME ": loaded: %s redirected; net.ipv6.route.host_route_pmtu_exception=1 (fixed) in every network namespace, 0 restores the kernel's behaviour; %u route(s) already given an expiry by a Packet Too Big repaired\n",
+		hrp_hooks_describe(), hrp_repair_all());
 	return 0;
 }
 

@@ -193,13 +193,18 @@ case_netns() {
 		fi
 		if [ $((i % 10)) = 0 ]; then
 			# A link to a peer namespace and PTBs in flight as it goes.
-			"$IP" netns add ${ns}p
-			"$IP" -n $ns link add a type veth peer name b netns ${ns}p
-			"$IP" -n $ns link set a up
-			"$IP" -n ${ns}p link set b up
-			"$IP" -n $ns -6 addr add fd00:7::2/64 dev a nodad
-			"$IP" -n ${ns}p -6 addr add fd00:7::1/64 dev b nodad
-			"$IP" -n $ns -6 route add fd00:8::1/128 via fd00:7::1
+			# "name": a bare "a" would be read as "address".
+			if ! { "$IP" netns add ${ns}p &&
+				"$IP" -n $ns link add name va type veth \
+					peer name vb netns ${ns}p &&
+				"$IP" -n $ns link set va up &&
+				"$IP" -n ${ns}p link set vb up &&
+				"$IP" -n $ns -6 addr add fd00:7::2/64 dev va nodad &&
+				"$IP" -n ${ns}p -6 addr add fd00:7::1/64 dev vb nodad &&
+				"$IP" -n $ns -6 route add fd00:8::1/128 via fd00:7::1; }
+			then
+				fails=$((fails + 1))
+			fi
 			"$IP" netns exec ${ns}p "$HRP_NET" ptb-storm fd00:7::2 fd00:7::2 fd00:8: 1 1400 1 \
 				>/dev/null &
 			sleep 0.2

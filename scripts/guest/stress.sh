@@ -183,6 +183,7 @@ case_netns() {
 	load
 	cleanup
 	fails=0
+	inflight=0
 	i=0
 	while [ $i -lt 200 ]; do
 		ns=hrpn$i
@@ -208,6 +209,9 @@ case_netns() {
 			"$IP" netns exec ${ns}p "$HRP_NET" ptb-storm fd00:7::2 fd00:7::2 fd00:8: 1 1400 1 \
 				>/dev/null &
 			sleep 0.2
+			got=$("$IP" netns exec $ns cat /proc/net/snmp6 |
+				sed -n 's/^Icmp6InPktTooBigs[[:space:]]*//p')
+			inflight=$((inflight + ${got:-0}))
 			"$IP" netns del $ns || fails=$((fails + 1))
 			wait
 			"$IP" netns del ${ns}p
@@ -217,6 +221,8 @@ case_netns() {
 		i=$((i + 1))
 	done
 	ok $fails "200 namespace create/destroy cycles with the module loaded, PTBs in flight in 20 ($fails failed)"
+	[ "$inflight" -gt 0 ]
+	ok $? "Packet Too Big messages were arriving in the 20 as they were destroyed ($inflight received)"
 	unload
 	ok $? "rmmod afterwards"
 }

@@ -307,7 +307,6 @@ int hrp_hooks_resolve(void)
 
 	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
 		hrp_hooks[i].addr = kallsyms_lookup_name(hrp_hooks[i].name);
-		hrp_hooks[i].wanted = i != HRP_HOOK_PMTU_CALLER;
 		if (!hrp_hooks[i].addr) {
 			snprintf(what, sizeof(what), "%s() not found (inlined?)",
 				 hrp_hooks[i].name);

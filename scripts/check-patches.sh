@@ -23,35 +23,27 @@ if [ -z "$checkpatch" ] || [ ! -f "$checkpatch" ]; then
 	exit 2
 fi
 
-n=0
-failed=0
-t() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-	fi
-}
+# ok STATUS DESCRIPTION, counting in $n and $failed: the guest tests' helper.
+# shellcheck source=scripts/guest/tap.sh
+. "$top/scripts/guest/tap.sh"
 
 echo "TAP version 13"
 for d in */; do
 	d=${d%/}
 	[ -f "$d/series" ]
-	t $? "$d: series file present"
+	ok $? "$d: series file present"
 	[ -f "$d/series" ] || continue
 	mapfile -t pats <"$d/series"
 	missing=0
 	for p in "${pats[@]}"; do
 		[ -f "$d/$p" ] || missing=1
 	done
-	t $missing "$d: series lists ${#pats[@]} patch(es), all present"
+	ok $missing "$d: series lists ${#pats[@]} patch(es), all present"
 
 	if [ ${#pats[@]} -gt 1 ]; then
 		cover=$d/0000-cover-letter.patch
 		[ -f "$cover" ] && ! grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$cover"
-		t $? "$d: cover letter present and filled in"
+		ok $? "$d: cover letter present and filled in"
 	fi
 
 	for p in "${pats[@]}"; do
@@ -59,23 +51,23 @@ for d in */; do
 		[ -f "$f" ] || continue
 		subj=$(sed -n 's/^Subject: //p' "$f" | head -n 1)
 		grep -q '^Signed-off-by: .* <.*@.*>$' "$f"
-		t $? "$d/$p: Signed-off-by"
+		ok $? "$d/$p: Signed-off-by"
 		if grep -q '^Fixes:' "$f"; then
 			grep -Eq '^Fixes: [0-9a-f]{12} \(".+"\)$' "$f"
-			t $? "$d/$p: Fixes: tag in the 12-hex (\"subject\") form"
+			ok $? "$d/$p: Fixes: tag in the 12-hex (\"subject\") form"
 		fi
 		case "$subj" in
 		*"[PATCH 3."*)
 			# A stable-only patch says so below the ---, naming upstream.
 			sed -n '/^---$/,/^diff --git/p' "$f" | grep -q 'Not upstream'
-			t $? "$d/$p: stable-only note below the ---"
+			ok $? "$d/$p: stable-only note below the ---"
 			;;
 		esac
 		out=$(perl "$checkpatch" --strict --no-tree --no-summary --terse \
 			--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$f" 2>&1)
 		rc=$?
 		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
-		t $rc "$d/$p: checkpatch.pl --strict clean"
+		ok $rc "$d/$p: checkpatch.pl --strict clean"
 	done
 done
 echo "1..$n"

@@ -40,8 +40,12 @@ ROUTER=fd00:1::1
 SERVER=fd00:2::2
 NARROW=1400
 
-ALL_CASES="main icmp udp raw tcp sit f7 f8"
-LEGACY_CASES="main icmp udp raw tcp sit f7"
+ALL_CASES="main icmp udp raw tcp sit f7 f8 flush delcache replace peer crossing toggle"
+LEGACY_CASES="main icmp udp raw tcp sit f7 peer"
+# The cases added for CONTRACT F9-F12 compare with what a modern kernel
+# does for the same operations: those that need no sysctl must pass on any
+# 4.2+ kernel as they stand (the host's, the 6.1 guest's).
+#
 # Run only when asked for: "unload" removes the module midway, "repair"
 # loads it (from $HRP_KO) after the bug has marked a route.
 EXTRA_CASES="unload repair"
@@ -509,6 +513,232 @@ case_f8() {
 	line=$(route_line $SERVER)
 	check "F8 the configured route is unchanged throughout" "$line" \
 		same "$line" "$before"
+}
+
+# One big echo request to the server, answered by the router with a
+# Packet Too Big (mtu $NARROW).
+ptb_server() {
+	ping6 "$C" $SERVER 1450
+}
+
+# For the cases about operations, not expiry: the learned MTU must outlast
+# the case on a slow guest.
+long_expiry() {
+	sysctl_w "$C" net/ipv6/route/mtu_expires 600
+}
+
+# flush: "ip -6 route flush cache" (iproute2 sends each dumped cached entry
+# back as a delete) removes the cached entry and nothing else (F10).
+case_flush() {
+	long_expiry
+	before=$(route_line $SERVER)
+	ptb_server
+	cache=$(cache_line $SERVER)
+	check "flush: a cached entry holds mtu $NARROW" "$cache" \
+		contains "$cache" " mtu $NARROW"
+	out=$("$IP" -n "$C" -6 route flush cache 2>&1)
+	rc=$?
+	check "flush: ip -6 route flush cache succeeds" "exit $rc $out" [ "$rc" = 0 ]
+	line=$(route_line $SERVER)
+	check "flush: the configured route is still there, unchanged" "$line" \
+		same "$line" "$before"
+	cache=$(cache_line $SERVER)
+	check "flush: the cached entry is gone" "$cache" empty "$cache"
+	get=$(route_get $SERVER)
+	check "flush: lookups take the configured route" "$get" \
+		contains "$get" "via $ROUTER dev c0"
+	check "flush: ... with the link mtu" "$get" lacks "$get" " mtu "
+	ptb_server
+	cache=$(cache_line $SERVER)
+	check "flush: the next Packet Too Big creates a new cached entry" \
+		"$cache" contains "$cache" " mtu $NARROW"
+	line=$(route_line $SERVER)
+	check "flush: ... and the configured route is still unchanged" "$line" \
+		same "$line" "$before"
+}
+
+# delcache: a delete that names one cached entry removes only it; a delete
+# that matches no route fails and removes nothing; deleting a configured
+# route removes it with its cached entry (F5, F10).
+case_delcache() {
+	long_expiry
+	other=fd00:2::5
+	"$IP" -n "$C" -6 route add $other/128 via $ROUTER
+	bother=$(route_line $other)
+	before=$(route_line $SERVER)
+	ptb_server
+	ping6 "$C" $other 1450
+	c1=$(cache_line $SERVER)
+	c2=$(cache_line $other)
+	check "delcache: the first destination has a cached entry" "$c1" \
+		contains "$c1" " mtu $NARROW"
+	check "delcache: the second destination has a cached entry" "$c2" \
+		contains "$c2" " mtu $NARROW"
+	out=$("$IP" -n "$C" -6 route flush cache $SERVER 2>&1)
+	rc=$?
+	check "delcache: flush cache of one destination succeeds" \
+		"exit $rc $out" [ "$rc" = 0 ]
+	c1=$(cache_line $SERVER)
+	check "delcache: that destination's cached entry is gone" "$c1" \
+		empty "$c1"
+	c2=$(cache_line $other)
+	check "delcache: the other destination's cached entry stays" "$c2" \
+		contains "$c2" " mtu $NARROW"
+	line=$(route_line $SERVER)
+	check "delcache: the configured route stays, unchanged" "$line" \
+		same "$line" "$before"
+	out=$(del_route $other/128 via fd00:1::99)
+	rc=$?
+	check "delcache: a delete naming another gateway fails" \
+		"exit $rc $out" [ "$rc" != 0 ]
+	line=$(route_line $other)
+	check "delcache: ... and leaves that route unchanged" "$line" \
+		same "$line" "$bother"
+	c2=$(cache_line $other)
+	check "delcache: ... and its cached entry in place" "$c2" \
+		contains "$c2" " mtu $NARROW"
+	out=$(del_route $other/128 via $ROUTER)
+	rc=$?
+	check "delcache: deleting that configured route succeeds" \
+		"exit $rc $out" [ "$rc" = 0 ]
+	line=$(route_line $other)
+	check "delcache: ... the route is gone" "$line" empty "$line"
+	c2=$(cache_line $other)
+	check "delcache: ... and its cached entry with it" "$c2" empty "$c2"
+	line=$(route_line $SERVER)
+	check "delcache: the first route is still there" "$line" \
+		same "$line" "$before"
+}
+
+# replace: "ip -6 route replace" of a route with a cached entry: the new
+# route is what the user gave, with no learned MTU, and lookups use it.
+case_replace() {
+	long_expiry
+	ptb_server
+	out=$("$IP" -n "$C" -6 route replace $SERVER/128 via $ROUTER dev c0 \
+		hoplimit 9 2>&1)
+	rc=$?
+	check "replace: route replace succeeds" "exit $rc $out" [ "$rc" = 0 ]
+	line=$(route_line $SERVER)
+	check "replace: the route has its new metrics" "$line" \
+		contains "$line" "hoplimit 9"
+	check "replace: ... and no expires and no mtu" "$line" lacks_all "$line"
+	get=$(route_get $SERVER)
+	check "replace: lookups take the new route" "$get" \
+		contains "$get" "via $ROUTER dev c0"
+	check "replace: ... without the old route's learned mtu" "$get" \
+		lacks "$get" " mtu $NARROW"
+	before=$line
+	ptb_server
+	line=$(route_line $SERVER)
+	check "replace: a Packet Too Big leaves the new route unchanged" "$line" \
+		same "$line" "$before"
+	get=$(route_get $SERVER)
+	check "replace: ... and its mtu is learned" "$get" \
+		contains "$get" " mtu $NARROW"
+}
+
+# peer: the point-to-point peer route of a sit tunnel ("ip addr add A peer
+# B dev sit"): a /128 without gateway, RTF_NONEXTHOP on 3.x, which lookups
+# hand out uncloned. The sit driver lowers its path MTU to 1472 (F9).
+case_peer() {
+	if ! "$IP" -n "$C" link add sc type sit local 192.0.2.2 \
+		remote 192.0.2.1 ttl 64 2>/dev/null; then
+		skip "peer: point-to-point sit tunnel" "this kernel has no sit driver"
+		return 0
+	fi
+	"$IP" -n "$R" link add sr type sit local 192.0.2.1 remote 192.0.2.2 ttl 64
+	"$IP" -n "$C" link set c0 mtu 1492
+	"$IP" -n "$C" addr add 192.0.2.2/24 dev c0
+	"$IP" -n "$R" addr add 192.0.2.1/24 dev r0
+	"$IP" -n "$C" link set sc mtu 1480 up
+	"$IP" -n "$R" link set sr mtu 1480 up
+	"$IP" -n "$C" -6 addr add fd00:3::2 peer fd00:3::1 dev sc nodad
+	"$IP" -n "$R" -6 addr add fd00:3::1 peer fd00:3::2 dev sr nodad
+	peer=fd00:3::1
+	ping6 "$C" $peer 56
+	before=$(route_line $peer)
+	check "peer: the peer route is there" "$before" nonempty "$before"
+	# 1428 + 8 + 40 = 1476 bytes: fits the tunnel (1480), not the path.
+	ping6 "$C" $peer 1428
+	after_ptb $peer "$before" 1472 "peer (sit peer route)"
+	[ -n "$expect" ] || return 0
+	sleep $((EXPIRES + 2 * GC_INTERVAL + 1))
+	line=$(route_line $peer)
+	if [ "$expect" = legacy ]; then
+		check "L1 peer: the peer route is gone after expiry" "$line" \
+			empty "$line"
+		return
+	fi
+	check "peer: after expiry the peer route is still there, unchanged" \
+		"$line" same "$line" "$before"
+	ping6 "$C" $peer 56
+	rc=$?
+	check "peer: after expiry the peer still answers" "ping exit $rc" \
+		[ "$rc" = 0 ]
+}
+
+# crossing: no lookup misses the configured route while a cached entry
+# expires (F12). mtu_expires is long enough for timer slack to matter
+# (1/256 of it, about 0.23 s at 60 s); "route get" is polled from 1 s
+# before to 3 s after the expiry.
+uptime_cs() {
+	# centiseconds since boot
+	sed 's/^\([0-9]*\)\.\([0-9][0-9]\).*/\1\2/' /proc/uptime
+}
+case_crossing() {
+	exp=${HRP_CROSSING_EXPIRES:-60}
+	sysctl_w "$C" net/ipv6/route/mtu_expires "$exp"
+	ptb_server
+	t0=$(uptime_cs)
+	get=$(route_get $SERVER)
+	check "crossing: the path mtu is learned" "$get" \
+		contains "$get" " mtu $NARROW"
+	from=$((t0 + exp * 100 - 100))
+	until=$((t0 + exp * 100 + 300))
+	while [ "$(uptime_cs)" -lt "$from" ]; do
+		sleep 0.5
+	done
+	polls=0
+	missed=0
+	first=""
+	while [ "$(uptime_cs)" -lt "$until" ]; do
+		get=$(route_get $SERVER)
+		polls=$((polls + 1))
+		if lacks "$get" "via $ROUTER dev c0"; then
+			missed=$((missed + 1))
+			[ -n "$first" ] || first="$(uptime_cs): $get"
+		fi
+		sleep 0.02
+	done
+	check "crossing: $polls lookups around the expiry, none missed the configured route" \
+		"$missed missed${first:+, first at $first}" [ "$missed" = 0 ]
+	line=$(route_line $SERVER)
+	check "crossing: the configured route is still there" "$line" \
+		nonempty "$line"
+}
+
+# toggle: the sysctl set to 0 gives the kernel's own behaviour; set back to
+# 1, it repairs the route that was marked meanwhile, as loading does.
+case_toggle() {
+	if [ ! -e /proc/sys/$KNOB ]; then
+		skip "toggle: sysctl 0 then 1" "no $KNOB (module not loaded, kernel not patched)"
+		return 0
+	fi
+	long_expiry
+	before=$(route_line $SERVER)
+	sysctl_w "$C" $KNOB 0
+	ptb_server
+	line=$(route_line $SERVER)
+	check "toggle: at 0 the Packet Too Big marks the configured route" \
+		"$line" contains "$line" expires
+	sysctl_w "$C" $KNOB 1
+	line=$(route_line $SERVER)
+	check "toggle: back at 1 the route is repaired" "$line" \
+		same "$line" "$before"
+	cache=$(cache_line $SERVER)
+	check "toggle: ... and the learned mtu is in a cached entry" "$cache" \
+		contains "$cache" " mtu $NARROW"
 }
 
 # unload: rmmod ip6_hostroute_pmtu while one of its cached entries exists.

@@ -12,6 +12,9 @@
 #                 cycle, KUnit with and without it, stress and cost)
 #   HRP_MAKEFLAGS extra make variables for building against those kernels
 #                 (e.g. a CC= that suits them), as shell words
+#   HRP_SHARED_KERNELS  a folder of affected kernels to build and test, as
+#                 scripts/shared-kernels.sh reads it (default: ../shared/kernels
+#                 beside this repository, when it exists)
 #   HRP_QUICK=1   skip the slow steps (kernel builds, QEMU)
 set -uo pipefail
 
@@ -117,6 +120,87 @@ else
 		step "patches/net-next on $(basename "$ksrc"): kunit.py run --arch=x86_64" \
 			scripts/kunit-net-next.sh "$ksrc" "$B"
 	fi
+fi
+
+# ---- affected kernels that a kernels folder provides ------------------------
+
+# The series made for kernel V: patches/vV, else the one for its x.y line.
+series_for() {
+	local v=$1 d
+	for d in "patches/v$v" patches/v"${v%.*}"*; do
+		[ -f "$d/series" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# patched_tree SRC SERIES OUT: a copy of SRC with SERIES applied. Files the
+# tree does not have (a source tarball without Documentation/) are left out
+# of the patch, and listed.
+patched_tree() {
+	local src=$1 series=$2 out=$3 p missing
+	if [ -f "$out/.hrp-series" ] && [ "$(cat "$out/.hrp-series")" = \
+		"$(cat "$series"/*.patch | sha256sum)" ]; then
+		echo "# reusing $out"
+		return 0
+	fi
+	rm -rf "$out"
+	cp -a "$src" "$out"
+	while read -r p; do
+		missing=$(sed -n 's|^+++ b/||p' "$series/$p" | while read -r f; do
+			[ -e "$src/$f" ] || echo "$f"
+		done)
+		excl=()
+		for f in $missing; do
+			echo "# $p: $f is not in this tree, left out"
+			excl+=(--exclude="$f")
+		done
+		(cd "$out" && git apply "${excl[@]}" "$series/$p") || return 1
+		echo "ok - applied $p"
+	done <"$series/series"
+	cat "$series"/*.patch | sha256sum >"$out/.hrp-series"
+}
+
+shared=${HRP_SHARED_KERNELS:-$top/../shared/kernels}
+if [ "${HRP_QUICK:-0}" = 1 ]; then
+	result 0 "affected kernels of $shared" "HRP_QUICK=1"
+elif [ ! -d "$shared" ] || [ -z "$(scripts/shared-kernels.sh --list "$shared")" ]; then
+	result 0 "affected kernels of a kernels folder" \
+		"no kernels folder at $shared (HRP_SHARED_KERNELS=)"
+elif step "affected kernels of $shared built" scripts/shared-kernels.sh "$shared"; then
+	for v in $(scripts/shared-kernels.sh --list "$shared"); do
+		kb=$B/shared/kernel-$v
+		mapfile -t kv <"$B/shared/kernel-$v.vars"
+		ko=$B/mod-kernel-$v/src/ip6_hostroute_pmtu.ko
+		if step "$v: module builds with W=1, no warning in our sources" \
+			scripts/build-module.sh --w1 "$kb" "$B/mod-kernel-$v" -- "${kv[@]}"; then
+			step "$v QEMU: module life cycle (legacy, repair, fixed, sysctl 0, rmmod, legacy)" \
+				scripts/qemu-run.sh --kernel "$kb" --timeout 2400 \
+				--log "$B/qemu-$v-module.log" --ko "$ko" -- module.sh
+			step "$v QEMU: KUnit suites fail without the module, as on any unfixed kernel" \
+				scripts/kunit-run.sh --kernel "$kb" --expect fail -- "${kv[@]}"
+			step "$v QEMU: KUnit suites pass with the module" \
+				scripts/kunit-run.sh --kernel "$kb" --module "$ko" -- "${kv[@]}"
+		fi
+		if ! series=$(series_for "$v"); then
+			result 0 "$v: patched kernel" "no series in patches/ for $v"
+			continue
+		fi
+		series=$top/$series
+		if step "$v patched with ${series#"$top"/}: tree" \
+			patched_tree "$B/shared/src-$v" "$series" "$B/shared/src-$v-patched" &&
+			step "$v patched with ${series#"$top"/}: kernel built" \
+			scripts/build-kernel.sh "$B/shared/src-$v-patched" \
+			"$B/shared/kernel-$v-patched" -- "${kv[@]}"; then
+			step "$v patched QEMU: scenario --expect fixed" \
+				scripts/qemu-run.sh --kernel "$B/shared/kernel-$v-patched" \
+				--timeout 2400 --log "$B/qemu-$v-patched-fixed.log" -- \
+				scenario.sh --expect fixed
+			step "$v patched QEMU: scenario --expect legacy --sysctl 0" \
+				scripts/qemu-run.sh --kernel "$B/shared/kernel-$v-patched" \
+				--timeout 1200 --log "$B/qemu-$v-patched-legacy.log" -- \
+				scenario.sh --expect legacy --sysctl 0
+		fi
+	done
 fi
 
 # ---- affected kernels, when the developer has them ------------------------

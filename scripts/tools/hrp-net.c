@@ -35,6 +35,12 @@
  *	Send small UDP datagrams with sendto() from one unconnected socket
  *	to PREFIX:1 .. PREFIX:COUNT in turn, so that every datagram needs a
  *	route lookup, and print how many were sent per second.
+ *   hrp-net redirect IFNAME TO TARGET DEST SRC
+ *	Send an ICMPv6 Redirect out of IFNAME to the link-local TO, from this
+ *	host's link-local address there, with hop limit 255: "for DEST, use
+ *	TARGET" (a link-local next hop), with a target link-layer address
+ *	option and a redirected header quoting an echo request SRC -> DEST,
+ *	as a router sends it.
  *   hrp-net route-expires DST GW IFNAME SECONDS
  *	Add DST/128 via GW dev IFNAME, metric 1024, with an expiry of its
  *	own, through the SIOCADDRT ioctl: "ip route add ... expires" needs
@@ -72,6 +78,7 @@ static int usage(void)
 		"       hrp-net tcp-sink PORT SECONDS\n"
 		"       hrp-net ptb-storm TO INNER_SRC PREFIX COUNT MTU SECONDS\n"
 		"       hrp-net udp-flood PREFIX COUNT SECONDS\n"
+		"       hrp-net redirect IFNAME TO TARGET DEST SRC\n"
 		"       hrp-net route-expires DST GW IFNAME SECONDS\n");
 	return 2;
 }
@@ -269,6 +276,60 @@ static int send_ptb(int argc, char **argv)
 	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
 		   sizeof(to)) < 0) {
 		perror("hrp-net: sendto");
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* RFC 4861 4.5, with the options of 4.6.1 and 4.6.3. */
+static int send_redirect(char **argv)
+{
+	unsigned char pkt[40 + 8 + 8 + sizeof(struct ip6_hdr) + 8];
+	unsigned char *tlla = pkt + 40, *rh = pkt + 48;
+	struct ip6_hdr *inner = (struct ip6_hdr *)(rh + 8);
+	unsigned char *echo = (unsigned char *)(inner + 1);
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	int hops = 255, fd;
+
+	memset(pkt, 0, sizeof(pkt));
+	to.sin6_scope_id = if_nametoindex(argv[2]);
+	if (!to.sin6_scope_id) {
+		fprintf(stderr, "hrp-net: no interface %s\n", argv[2]);
+		return 2;
+	}
+	if (parse_addr(argv[3], &to.sin6_addr) ||
+	    parse_addr(argv[4], (struct in6_addr *)(pkt + 8)) ||
+	    parse_addr(argv[5], (struct in6_addr *)(pkt + 24)) ||
+	    parse_addr(argv[6], &inner->ip6_src) ||
+	    parse_addr(argv[5], &inner->ip6_dst))
+		return 2;
+	pkt[0] = ND_REDIRECT;
+	/* target link-layer address: 02:00:00:00:00:99 */
+	tlla[0] = ND_OPT_TARGET_LINKADDR;
+	tlla[1] = 1;
+	tlla[2] = 0x02;
+	tlla[7] = 0x99;
+	/* redirected header: the start of the packet that was redirected */
+	rh[0] = ND_OPT_REDIRECTED_HEADER;
+	rh[1] = (8 + sizeof(*inner) + 8) / 8;
+	inner->ip6_flow = htonl(6U << 28);
+	inner->ip6_plen = htons(8);
+	inner->ip6_nxt = IPPROTO_ICMPV6;
+	inner->ip6_hlim = 64;
+	echo[0] = ICMP6_ECHO_REQUEST;
+
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		perror("hrp-net: socket");
+		return 1;
+	}
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
+		       sizeof(hops)) < 0 ||
+	    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0) {
+		perror("hrp-net: redirect");
 		close(fd);
 		return 1;
 	}
@@ -476,6 +537,8 @@ int main(int argc, char **argv)
 				argv[4]);
 	if (!strcmp(argv[1], "tcp-sink") && argc == 4)
 		return tcp_sink(argv[2], argv[3]);
+	if (!strcmp(argv[1], "redirect") && argc == 7)
+		return send_redirect(argv);
 	if (!strcmp(argv[1], "route-expires") && argc == 6)
 		return route_expires(argv);
 	if (!strcmp(argv[1], "ptb-storm") && argc == 8)

@@ -62,6 +62,33 @@ static void a_host_route_without_gateway_is_left_to_the_kernel(struct kunit *tes
 	KUNIT_EXPECT_EQ(test, hrp_pmtu_decide(&ev, &mtu), HRP_PMTU_STOCK);
 }
 
+/* "ip addr add A peer B dev sit1": RTF_NONEXTHOP, no gateway, uncloned. */
+static void a_point_to_point_peer_route_is_cloned(struct kunit *test)
+{
+	struct hrp_pmtu_event ev = host_route(1480, 1472);
+	u32 mtu = 0;
+
+	ev.rt_flags = RTF_UP | RTF_NONEXTHOP;
+	KUNIT_EXPECT_EQ(test, hrp_pmtu_decide(&ev, &mtu), HRP_PMTU_CLONE);
+	KUNIT_EXPECT_EQ(test, mtu, 1472U);
+}
+
+static void local_anycast_and_reject_routes_are_left_to_the_kernel(struct kunit *test)
+{
+	static const u32 kind[] = { RTF_LOCAL, RTF_ANYCAST, RTF_REJECT };
+	unsigned int i;
+	u32 mtu = 0;
+
+	for (i = 0; i < ARRAY_SIZE(kind); i++) {
+		struct hrp_pmtu_event ev = host_route(1500, 1400);
+
+		ev.rt_flags = RTF_UP | RTF_NONEXTHOP | kind[i];
+		KUNIT_EXPECT_EQ(test, hrp_pmtu_decide(&ev, &mtu), HRP_PMTU_STOCK);
+		ev.rt_flags = RTF_UP | RTF_GATEWAY | kind[i];
+		KUNIT_EXPECT_EQ(test, hrp_pmtu_decide(&ev, &mtu), HRP_PMTU_STOCK);
+	}
+}
+
 static void a_prefix_shorter_than_128_is_left_to_the_kernel(struct kunit *test)
 {
 	static const u8 plens[] = { 0, 1, 64, 126, 127 };
@@ -132,9 +159,12 @@ static void a_clamped_mtu_equal_to_the_current_one_is_ignored(struct kunit *test
 /* The specification, written independently of decision.h. */
 static enum hrp_pmtu_action spec(const struct hrp_pmtu_event *ev, u32 *mtu)
 {
-	bool configured_gw_host = !(ev->rt_flags & RTF_CACHE) && ev->in_fib &&
-				  ev->dst_plen == 128 &&
-				  (ev->rt_flags & RTF_GATEWAY);
+	/* Handed out uncloned by 3.x lookups: a gateway or a p2p peer. */
+	bool next_hop = ev->rt_flags & (RTF_GATEWAY | RTF_NONEXTHOP);
+	bool kernels_own = ev->rt_flags & (RTF_CACHE | RTF_LOCAL |
+					   RTF_ANYCAST | RTF_REJECT);
+	bool configured_gw_host = !kernels_own && ev->in_fib &&
+				  ev->dst_plen == 128 && next_hop;
 	u32 m = max_t(u32, ev->new_mtu, 1280);
 
 	if (!ev->enabled || !configured_gw_host)
@@ -154,6 +184,10 @@ static void every_input_combination_follows_the_specification(struct kunit *test
 		RTF_UP | RTF_GATEWAY | RTF_MODIFIED,
 		RTF_UP | RTF_GATEWAY | RTF_CACHE | RTF_EXPIRES,
 		RTF_UP | RTF_NONEXTHOP, RTF_UP | RTF_GATEWAY | RTF_DEFAULT,
+		RTF_UP | RTF_NONEXTHOP | RTF_LOCAL,
+		RTF_UP | RTF_NONEXTHOP | RTF_ANYCAST,
+		RTF_UP | RTF_NONEXTHOP | RTF_REJECT,
+		RTF_UP | RTF_NONEXTHOP | RTF_CACHE,
 	};
 	static const u8 plens[] = { 0, 64, 127, 128 };
 	static const u32 mtus[] = {
@@ -201,6 +235,8 @@ static struct kunit_case hrp_decision_cases[] = {
 	KUNIT_CASE(the_sysctl_at_0_leaves_everything_to_the_kernel),
 	KUNIT_CASE(a_cached_clone_is_updated_by_the_kernel),
 	KUNIT_CASE(a_host_route_without_gateway_is_left_to_the_kernel),
+	KUNIT_CASE(a_point_to_point_peer_route_is_cloned),
+	KUNIT_CASE(local_anycast_and_reject_routes_are_left_to_the_kernel),
 	KUNIT_CASE(a_prefix_shorter_than_128_is_left_to_the_kernel),
 	KUNIT_CASE(a_route_no_longer_in_the_fib_is_left_to_the_kernel),
 	KUNIT_CASE(an_mtu_below_1280_is_raised_to_1280),

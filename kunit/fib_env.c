@@ -296,7 +296,8 @@ int hrp_env_link_down(struct hrp_env *env)
 /* ---- routes ------------------------------------------------------------- */
 
 static int hrp_env_route(struct hrp_env *env, u16 type, u16 flags,
-			 const char *dst, u8 plen, const char *gw, u32 table)
+			 const char *dst, u8 plen, const char *gw, u32 table,
+			 unsigned int rtm_flags)
 {
 	char buf[HRP_NL_BUF] __aligned(8);
 	struct nlmsghdr *nlh;
@@ -308,6 +309,7 @@ static int hrp_env_route(struct hrp_env *env, u16 type, u16 flags,
 	rtm->rtm_family = AF_INET6;
 	rtm->rtm_dst_len = plen;
 	rtm->rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
+	rtm->rtm_flags = rtm_flags;
 	if (type == RTM_NEWROUTE) {
 		rtm->rtm_protocol = RTPROT_BOOT;
 		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
@@ -333,13 +335,20 @@ int hrp_env_route_add(struct hrp_env *env, const char *dst, u8 plen,
 		      const char *gw, u32 table)
 {
 	return hrp_env_route(env, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL,
-			     dst, plen, gw, table);
+			     dst, plen, gw, table, 0);
 }
 
 int hrp_env_route_del(struct hrp_env *env, const char *dst, u8 plen,
 		      const char *gw, u32 table)
 {
-	return hrp_env_route(env, RTM_DELROUTE, 0, dst, plen, gw, table);
+	return hrp_env_route(env, RTM_DELROUTE, 0, dst, plen, gw, table, 0);
+}
+
+int hrp_env_route_del_cached(struct hrp_env *env, const char *dst, u8 plen,
+			     const char *gw, u32 table)
+{
+	return hrp_env_route(env, RTM_DELROUTE, 0, dst, plen, gw, table,
+			     RTM_F_CLONED);
 }
 
 struct hrp_show {

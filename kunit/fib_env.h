@@ -60,6 +60,9 @@ int hrp_env_route_add(struct hrp_env *env, const char *dst, u8 plen,
 		      const char *gw, u32 table);
 int hrp_env_route_del(struct hrp_env *env, const char *dst, u8 plen,
 		      const char *gw, u32 table);
+/* A delete that names the cached entry, as "ip -6 route flush cache" sends. */
+int hrp_env_route_del_cached(struct hrp_env *env, const char *dst, u8 plen,
+			     const char *gw, u32 table);
 int hrp_env_route_show(struct hrp_env *env, const char *dst, u8 plen,
 		       u32 table, bool cloned, struct hrp_route_view *view);
 

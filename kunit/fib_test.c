@@ -181,6 +181,28 @@ static void one_route_delete_removes_the_route_and_its_cached_entry(struct kunit
 			-ESRCH);
 }
 
+/* "ip -6 route flush cache" sends each cached entry back as a delete. */
+static void deleting_the_cached_entry_keeps_the_configured_route(struct kunit *test)
+{
+	struct hrp_route_view before, view;
+
+	KUNIT_ASSERT_EQ(test, hrp_env_route_show(&env, SERVER, 128, MAIN, false,
+						 &before), 0);
+	hrp_env_ptb(&env, SERVER, 1400);
+	KUNIT_EXPECT_EQ(test, hrp_env_route_del_cached(&env, SERVER, 128, ROUTER,
+						       MAIN), 0);
+	KUNIT_EXPECT_EQ(test, hrp_env_route_show(&env, SERVER, 128, MAIN, true,
+						 &view), 0);
+	KUNIT_EXPECT_FALSE(test, view.present);
+	expect_configured_route_untouched(test, &before);
+	/* and a failed delete deletes nothing */
+	hrp_env_ptb(&env, SERVER, 1400);
+	KUNIT_EXPECT_NE(test, hrp_env_route_del(&env, SERVER, 128, SERVER, MAIN),
+			0);
+	expect_mtu_in_a_cached_entry(test, 1400);
+	expect_configured_route_untouched(test, &before);
+}
+
 static void routes_the_bug_never_touched_behave_as_before(struct kunit *test)
 {
 	struct hrp_route_view p127, dev128, other, now;
@@ -268,6 +290,7 @@ static struct kunit_case hrp_fib_cases[] = {
 	KUNIT_CASE(a_tunnel_driver_report_is_handled_the_same_way),
 	KUNIT_CASE(after_expiry_the_configured_route_serves_again),
 	KUNIT_CASE(one_route_delete_removes_the_route_and_its_cached_entry),
+	KUNIT_CASE(deleting_the_cached_entry_keeps_the_configured_route),
 	KUNIT_CASE(routes_the_bug_never_touched_behave_as_before),
 	KUNIT_CASE(a_packet_too_big_never_raises_nor_goes_below_1280),
 	KUNIT_CASE(with_the_sysctl_at_0_the_configured_route_gets_the_expiry),

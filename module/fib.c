@@ -29,6 +29,7 @@
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 
+#include "decision.h"
 #include "hrp.h"
 
 bool hrp_rt_is_clone(const struct rt6_info *rt)
@@ -79,7 +80,10 @@ static struct rt6_info *hrp_clone_alloc(struct rt6_info *ort, u32 mtu,
 	rt->rt6i_gateway = ort->rt6i_gateway;
 	rt->rt6i_table = table;
 	rt->rt6i_metric = 0;
-	rt->rt6i_flags = ort->rt6i_flags | RTF_CACHE;
+	/* Not RTF_ROUTEINFO: rt6_get_route_info() must find the RA-learned
+	 * route itself when a Router Advertisement refreshes or withdraws it.
+	 */
+	rt->rt6i_flags = (ort->rt6i_flags & ~RTF_ROUTEINFO) | RTF_CACHE;
 	rt6_set_from(rt, ort);
 
 	/*
@@ -131,10 +135,10 @@ static void hrp_clone_insert(struct rt6_info *ort, u32 mtu,
 		return;	/* the next Packet Too Big tries again */
 
 	write_lock_bh(&table->tb6_lock);
-	/* Gone from the table meanwhile, or being deleted (ip6_route_del()
-	 * must find the configured route, not a clone in front of it).
+	/* Gone from the table meanwhile (hrp_route_del() deletes under this
+	 * lock, so a clone never outlives its route).
 	 */
-	if (!ort->rt6i_node || atomic_read(&hn->deleting)) {
+	if (!ort->rt6i_node) {
 		write_unlock_bh(&table->tb6_lock);
 		dst_free(&rt->dst);
 		return;
@@ -179,39 +183,78 @@ void hrp_clone_learn(struct rt6_info *ort, u32 mtu)
 }
 
 /**
- * hrp_clones_purge_locate() - delete the clones where a route delete looks
- * @net: the namespace
- * @cfg: what ip6_route_del() was asked to delete
+ * hrp_route_del() - ip6_route_del() of a /128, as Linux 4.2 and later do it
+ * @cfg:    what ip6_route_del() was asked to delete (fc_dst_len 128)
+ * @cached: the request names a cached entry (RTM_F_CLONED, as
+ *          "ip -6 route flush cache" sends it back)
  *
- * ip6_route_del() deletes the first route of the node that matches, and a
- * clone sorts first: without this, "ip -6 route del <dst>/128 via <gw>"
- * would delete the clone and leave the configured route. Deleting the
- * configured route prunes its remaining clones (fib6_prune_clones()).
+ * The kernel's ip6_route_del() deletes the first route of the node that
+ * matches, and a clone sorts first with metric 0, which matches any
+ * request without a metric. Here a request for a cached entry deletes only
+ * a cached entry; any other request skips cached entries and deletes the
+ * configured route, and fib6_del() prunes its clones with it. Matching is
+ * otherwise the kernel's (device, gateway, metric when given). All under
+ * the table lock: no clone can be inserted in between. Returns 0, or
+ * -ESRCH when nothing matched (and nothing was deleted).
  */
-void hrp_clones_purge_locate(struct net *net, const struct fib6_config *cfg)
+int hrp_route_del(struct fib6_config *cfg, bool cached)
 {
-	struct nl_info info = { .nl_net = net, };
+	struct net *net = cfg->fc_nlinfo.nl_net;
 	struct fib6_table *table;
 	struct fib6_node *fn;
 	struct rt6_info *rt;
+	int err = -ESRCH;
 
-	if (cfg->fc_dst_len != 128)
-		return;
 	table = hrp_sym.fib6_get_table(net, cfg->fc_table);
 	if (!table)
-		return;
+		return err;
 
 	write_lock_bh(&table->tb6_lock);
 	fn = hrp_sym.fib6_locate(&table->tb6_root, &cfg->fc_dst, cfg->fc_dst_len,
 				 &cfg->fc_src, cfg->fc_src_len);
-restart:
 	for (rt = fn ? fn->leaf : NULL; rt; rt = rt->dst.rt6_next) {
-		if (hrp_rt_is_clone(rt)) {
-			if (!hrp_sym.fib6_del(rt, &info))
-				goto restart;
-		}
+		if (!!(rt->rt6i_flags & RTF_CACHE) != cached)
+			continue;
+		if (cfg->fc_ifindex &&
+		    (!rt->dst.dev || rt->dst.dev->ifindex != cfg->fc_ifindex))
+			continue;
+		if ((cfg->fc_flags & RTF_GATEWAY) &&
+		    !ipv6_addr_equal(&cfg->fc_gateway, &rt->rt6i_gateway))
+			continue;
+		if (cfg->fc_metric && cfg->fc_metric != rt->rt6i_metric)
+			continue;
+		err = hrp_sym.fib6_del(rt, &cfg->fc_nlinfo);
+		break;
 	}
 	write_unlock_bh(&table->tb6_lock);
+	return err;
+}
+
+/**
+ * hrp_clone_drop() - take one of the module's clones out of its table
+ * @rt: a route the kernel is about to use as the base of a new one
+ *
+ * Returns the configured route @rt is a clone of, held, with @rt deleted
+ * from the table; NULL, changing nothing, when @rt is not one of the
+ * module's clones or its configured route has left the table.
+ */
+struct rt6_info *hrp_clone_drop(struct rt6_info *rt)
+{
+	struct fib6_table *table = rt->rt6i_table;
+	struct rt6_info *ort = NULL;
+	struct nl_info info = { .nl_net = dev_net(rt->dst.dev), };
+
+	if (!hrp_rt_is_clone(rt) || !table)
+		return NULL;
+	write_lock_bh(&table->tb6_lock);
+	if (hrp_rt_from(rt) && hrp_rt_from(rt)->rt6i_node) {
+		ort = hrp_rt_from(rt);
+		dst_hold(&ort->dst);
+		if (rt->rt6i_node)
+			hrp_sym.fib6_del(rt, &info);
+	}
+	write_unlock_bh(&table->tb6_lock);
+	return ort;
 }
 
 struct hrp_sweep {
@@ -264,15 +307,17 @@ unsigned int hrp_clones_sweep(struct net *net, bool all, unsigned long *next)
 }
 
 /*
- * Configured gateway host routes that the kernel's own code already gave a
- * path MTU and an expiry (RTF_MODIFIED only comes from a PMTU update):
- * the routes the module exists to save. A route added with an expiry of
- * its own and never hit by a Packet Too Big has no RTF_MODIFIED.
+ * Configured host routes that the kernel's own code already gave a path
+ * MTU and an expiry (RTF_MODIFIED only comes from a PMTU update): the
+ * routes the module exists to save. A route added with an expiry of its
+ * own and never hit by a Packet Too Big has no RTF_MODIFIED. Routes learned
+ * from Router Advertisements (RTF_ADDRCONF) live by the lifetime the
+ * router gives them: left alone.
  */
 static bool hrp_rt_pmtu_marked(const struct rt6_info *rt)
 {
-	return !(rt->rt6i_flags & RTF_CACHE) && rt->rt6i_dst.plen == 128 &&
-	       (rt->rt6i_flags & RTF_GATEWAY) &&
+	return hrp_rt_uncloned_host(rt->rt6i_flags, rt->rt6i_dst.plen) &&
+	       !(rt->rt6i_flags & RTF_ADDRCONF) &&
 	       (rt->rt6i_flags & (RTF_EXPIRES | RTF_MODIFIED)) ==
 	       (RTF_EXPIRES | RTF_MODIFIED);
 }

@@ -14,8 +14,13 @@
  * configured gateway host route; everything else, and everything while
  * the sysctl is 0, runs the kernel's own function untouched.
  *
- * ip6_route_del() is redirected to a wrapper that first deletes the
- * clones in the node the delete looks at, then calls the original.
+ * rt6_do_redirect() is redirected when an ICMPv6 Redirect meets one of
+ * the module's clones (hrp_do_redirect() below says why).
+ *
+ * ip6_route_del() is redirected too: for a /128, the module deletes as
+ * Linux 4.2 and later do (fib.c: hrp_route_del()), so that neither a
+ * clone in front of the configured route nor "ip -6 route flush cache"
+ * deletes the wrong one.
  *
  * The compiler may have inlined a static function into its callers, and
  * an inlined copy cannot be redirected. So at load the module checks, in
@@ -36,6 +41,8 @@
  */
 #include <linux/kallsyms.h>
 #include <linux/delay.h>
+#include <linux/rtnetlink.h>
+#include <net/netlink.h>
 #include <net/ip6_route.h>
 
 #include "decision.h"
@@ -46,9 +53,12 @@ struct hrp_kernel_syms hrp_sym;
 typedef void (*hrp_update_pmtu_t)(struct dst_entry *dst, struct sock *sk,
 				  struct sk_buff *skb, u32 mtu);
 typedef int (*hrp_route_del_t)(struct fib6_config *cfg);
+typedef void (*hrp_redirect_t)(struct dst_entry *dst, struct sock *sk,
+			       struct sk_buff *skb);
 
 static hrp_update_pmtu_t hrp_orig_update_pmtu;
 static hrp_route_del_t hrp_orig_route_del;
+static hrp_redirect_t hrp_orig_do_redirect;
 
 /* Redirected calls that have not returned yet. */
 static atomic_t hrp_inflight = ATOMIC_INIT(0);
@@ -66,8 +76,7 @@ static enum hrp_pmtu_action hrp_pmtu_action(struct dst_entry *dst, u32 mtu,
 	};
 
 	/* Only what the decision needs: dst_mtu() is not free. */
-	if (ev.enabled && !(ev.rt_flags & RTF_CACHE) &&
-	    (ev.rt_flags & RTF_GATEWAY) && ev.dst_plen == 128)
+	if (ev.enabled && hrp_rt_uncloned_host(ev.rt_flags, ev.dst_plen))
 		ev.cur_mtu = dst_mtu(dst);
 	return hrp_pmtu_decide(&ev, clone_mtu);
 }
@@ -120,20 +129,50 @@ static void hrp_update_pmtu(struct sk_buff *skb, struct net *net, __be32 mtu,
 	atomic_dec(&hrp_inflight);
 }
 
-/* Runs instead of ip6_route_del(). */
-static int hrp_route_del(struct fib6_config *cfg)
+/* Does this delete request name a cached entry (RTM_F_CLONED)? */
+static bool hrp_del_names_cached(const struct fib6_config *cfg)
 {
-	struct net *net = cfg->fc_nlinfo.nl_net;
-	struct hrp_net *hn = hrp_net(net);
+	const struct nlmsghdr *nlh = cfg->fc_nlinfo.nlh;
+	const struct rtmsg *rtm;
+
+	if (!nlh || nlh->nlmsg_type != RTM_DELROUTE ||
+	    nlmsg_len(nlh) < (int)sizeof(*rtm))
+		return false;
+	rtm = nlmsg_data(nlh);
+	return rtm->rtm_flags & RTM_F_CLONED;
+}
+
+/* Runs instead of ip6_route_del(). */
+static int hrp_route_del_call(struct fib6_config *cfg)
+{
 	int err;
 
-	atomic_inc(&hn->deleting);
-	hrp_clones_purge_locate(net, cfg);
-	err = hrp_orig_route_del(cfg);
-	atomic_dec(&hn->deleting);
-
+	if (cfg->fc_dst_len == 128 && hrp_net(cfg->fc_nlinfo.nl_net)->enabled)
+		err = hrp_route_del(cfg, hrp_del_names_cached(cfg));
+	else
+		err = hrp_orig_route_del(cfg);
 	atomic_dec(&hrp_inflight);
 	return err;
+}
+
+/*
+ * Runs instead of rt6_do_redirect() when a Redirect's lookup found one of
+ * the module's clones. The kernel copies the route it is given, metrics
+ * included, into a DST_HOST route whose metrics live in the inet_peer the
+ * configured /128 shares: given the clone, it would write the learned MTU
+ * into the configured route for good. So the clone goes, and the kernel
+ * copies the configured route, as it does for any route without a learned
+ * MTU (Linux 4.2 and later also copy the fib route, not the exception).
+ */
+static void hrp_do_redirect(struct dst_entry *dst, struct sock *sk,
+			    struct sk_buff *skb)
+{
+	struct rt6_info *ort = hrp_clone_drop((struct rt6_info *)dst);
+
+	hrp_orig_do_redirect(ort ? &ort->dst : dst, sk, skb);
+	if (ort)
+		dst_release(&ort->dst);
+	atomic_dec(&hrp_inflight);
 }
 
 /*
@@ -179,7 +218,21 @@ static void notrace hrp_ftrace_route_del(unsigned long ip,
 	if (hrp_within_this_module(parent_ip))
 		return;
 	atomic_inc(&hrp_inflight);
-	regs->ip = (unsigned long)hrp_route_del;
+	regs->ip = (unsigned long)hrp_route_del_call;
+}
+
+static void notrace hrp_ftrace_do_redirect(unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_ops *ops,
+					   struct pt_regs *regs)
+{
+	if (hrp_within_this_module(parent_ip))
+		return;
+	/* x86_64: dst, sk, skb in rdi, rsi, rdx */
+	if (!hrp_rt_is_clone((struct rt6_info *)regs->di))
+		return;
+	atomic_inc(&hrp_inflight);
+	regs->ip = (unsigned long)hrp_do_redirect;
 }
 
 struct hrp_hook {
@@ -190,7 +243,8 @@ struct hrp_hook {
 	bool registered;
 };
 
-enum { HRP_HOOK_PMTU, HRP_HOOK_ROUTE_DEL, HRP_HOOK_PMTU_CALLER };
+enum { HRP_HOOK_PMTU, HRP_HOOK_ROUTE_DEL, HRP_HOOK_REDIRECT,
+       HRP_HOOK_PMTU_CALLER };
 
 static struct hrp_hook hrp_hooks[] = {
 	[HRP_HOOK_PMTU] = {
@@ -205,6 +259,14 @@ static struct hrp_hook hrp_hooks[] = {
 		.name = "ip6_route_del",
 		.ops = {
 			.func = hrp_ftrace_route_del,
+			.flags = HRP_FTRACE_OPS_FLAGS,
+		},
+		.wanted = true,
+	},
+	[HRP_HOOK_REDIRECT] = {
+		.name = "rt6_do_redirect",
+		.ops = {
+			.func = hrp_ftrace_do_redirect,
 			.flags = HRP_FTRACE_OPS_FLAGS,
 		},
 		.wanted = true,
@@ -236,6 +298,8 @@ static const struct {
 	  .replace = HRP_HOOK_PMTU_CALLER },
 	{ "ip6_sk_update_pmtu", { "ip6_update_pmtu", "ip6_rt_update_pmtu" },
 	  .replace = -1 },
+	{ "ip6_redirect", { "rt6_do_redirect" }, .replace = -1 },
+	{ "ip6_redirect_no_header", { "rt6_do_redirect" }, true, -1 },
 	{ "inet6_rtm_delroute", { "ip6_route_del" }, .replace = -1 },
 	{ "ipv6_route_ioctl", { "ip6_route_del" }, .replace = -1 },
 	{ "ip6_route_multipath", { "ip6_route_del" }, true, -1 },
@@ -315,9 +379,12 @@ int hrp_hooks_resolve(void)
 	}
 	hrp_orig_update_pmtu = (hrp_update_pmtu_t)hrp_hooks[HRP_HOOK_PMTU].addr;
 	hrp_orig_route_del = (hrp_route_del_t)hrp_hooks[HRP_HOOK_ROUTE_DEL].addr;
+	hrp_orig_do_redirect = (hrp_redirect_t)hrp_hooks[HRP_HOOK_REDIRECT].addr;
 
 	if (init_net.ipv6.ip6_dst_ops.update_pmtu != hrp_orig_update_pmtu)
 		return hrp_missing("ip6_dst_ops.update_pmtu is not ip6_rt_update_pmtu()");
+	if (init_net.ipv6.ip6_dst_ops.redirect != hrp_orig_do_redirect)
+		return hrp_missing("ip6_dst_ops.redirect is not rt6_do_redirect()");
 
 	for (i = 0; i < ARRAY_SIZE(hrp_callsites); i++) {
 		unsigned long caller = kallsyms_lookup_name(hrp_callsites[i].caller);
@@ -395,8 +462,8 @@ fail:
 const char *hrp_hooks_describe(void)
 {
 	if (hrp_hooks[HRP_HOOK_PMTU_CALLER].registered)
-		return "ip6_rt_update_pmtu(), ip6_route_del() and ip6_update_pmtu() (the compiler inlined part of ip6_rt_update_pmtu() into it)";
-	return "ip6_rt_update_pmtu() and ip6_route_del()";
+		return "ip6_rt_update_pmtu(), ip6_route_del(), rt6_do_redirect() and ip6_update_pmtu() (the compiler inlined part of ip6_rt_update_pmtu() into it)";
+	return "ip6_rt_update_pmtu(), ip6_route_del() and rt6_do_redirect()";
 }
 
 /**

@@ -6,7 +6,8 @@
  *   fib.c       the fib6 work: clone a configured route, insert the clone,
  *               age it out, delete clones
  *   hook.c      catching the kernel's calls: ftrace redirection of
- *               ip6_rt_update_pmtu() and ip6_route_del() (and of
+ *               ip6_rt_update_pmtu(), ip6_route_del() and
+ *               rt6_do_redirect() (and of
  *               ip6_update_pmtu() where the first was partly inlined into
  *               it), checked at load
  *   netns.c     per network namespace state: the sysctl, the expiry timer
@@ -43,12 +44,18 @@ extern struct hrp_kernel_syms hrp_sym;
 
 /* fib.c */
 
-/* Delete a clone this many jiffies before lookups consider it expired. */
-#define HRP_SWEEP_EARLY 1
+/*
+ * Delete a clone this long before lookups consider it expired: an expired
+ * clone at the front of its node hides the configured route behind it from
+ * lookups (they only weigh the routes of the first metric), so it must be
+ * gone before then even if the timer's softirq runs late.
+ */
+#define HRP_SWEEP_EARLY (HZ / 10)
 
 bool hrp_rt_is_clone(const struct rt6_info *rt);
 void hrp_clone_learn(struct rt6_info *ort, u32 mtu);
-void hrp_clones_purge_locate(struct net *net, const struct fib6_config *cfg);
+int hrp_route_del(struct fib6_config *cfg, bool cached);
+struct rt6_info *hrp_clone_drop(struct rt6_info *rt);
 unsigned int hrp_clones_sweep(struct net *net, bool all, unsigned long *next);
 unsigned int hrp_routes_repair(struct net *net);
 
@@ -60,7 +67,6 @@ struct hrp_net {
 	spinlock_t sweep_lock;		/* sweep_timer, dying */
 	struct timer_list sweep_timer;	/* deletes clones as they expire */
 	bool dying;
-	atomic_t deleting;		/* route deletions in progress */
 };
 
 struct hrp_net *hrp_net(struct net *net);

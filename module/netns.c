@@ -20,12 +20,29 @@ static int hrp_one = 1;
 
 atomic_t hrp_clones_removed = ATOMIC_INIT(0);
 
+/*
+ * Writing 1 where it was 0 repairs the routes the kernel's own code marked
+ * meanwhile, as loading the module does.
+ */
+static int hrp_sysctl_enabled(struct ctl_table *table, int write,
+			      void __user *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct hrp_net *hn = container_of(table->data, struct hrp_net, enabled);
+	int was = hn->enabled;
+	int err;
+
+	err = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+	if (!err && write && !was && hn->enabled)
+		hrp_routes_repair(hn->net);
+	return err;
+}
+
 static const struct ctl_table hrp_sysctl_template[] = {
 	{
 		.procname	= "host_route_pmtu_exception",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= hrp_sysctl_enabled,
 		.extra1		= &hrp_zero,
 		.extra2		= &hrp_one,
 	},
@@ -71,9 +88,12 @@ static int __net_init hrp_net_init(struct net *net)
 	hn->net = net;
 	hn->enabled = 1;
 	hn->dying = false;
-	atomic_set(&hn->deleting, 0);
 	spin_lock_init(&hn->sweep_lock);
 	setup_timer(&hn->sweep_timer, hrp_sweep_timer_fn, (unsigned long)hn);
+	/* mod_timer() would otherwise fire up to 1/256 of the delay late:
+	 * 2 s at the default mtu_expires of 600 s, after the clone expired.
+	 */
+	set_timer_slack(&hn->sweep_timer, 0);
 
 	table = kmemdup(hrp_sysctl_template, sizeof(hrp_sysctl_template),
 			GFP_KERNEL);

@@ -767,10 +767,12 @@ case_crossing() {
 }
 
 # toggle: the sysctl set to 0 gives the kernel's own behaviour; set back to
-# 1, it repairs the route that was marked meanwhile, as loading does.
+# 1, the module repairs the route that was marked meanwhile, as loading
+# does. (A patched kernel has no repair: the sysctl is a distribution's
+# switch, not set back and forth on a live system.)
 case_toggle() {
-	if [ ! -e /proc/sys/$KNOB ]; then
-		skip "toggle: sysctl 0 then 1" "no $KNOB (module not loaded, kernel not patched)"
+	if [ ! -d /sys/module/ip6_hostroute_pmtu ]; then
+		skip "toggle: sysctl 0 then 1" "the module is not loaded"
 		return 0
 	fi
 	long_expiry

@@ -45,8 +45,8 @@ static struct rt6_info *hrp_rt_from(const struct rt6_info *rt)
 
 /*
  * A copy of @ort for the same destination, the way ip6_rt_copy() makes
- * one, but with metrics of its own, carrying @mtu until @expires (never
- * beyond @ort's own expiry).
+ * one, but with metrics of its own, carrying @mtu (0: @ort's own) until
+ * @expires.
  */
 static struct rt6_info *hrp_clone_alloc(struct rt6_info *ort, u32 mtu,
 					unsigned long expires)
@@ -97,8 +97,10 @@ static struct rt6_info *hrp_clone_alloc(struct rt6_info *ort, u32 mtu,
 		return NULL;
 	}
 	dst_copy_metrics(&rt->dst, &ort->dst);
-	dst_metric_set(&rt->dst, RTAX_MTU, mtu);
-	rt->rt6i_flags |= RTF_MODIFIED;
+	if (mtu) {
+		dst_metric_set(&rt->dst, RTAX_MTU, mtu);
+		rt->rt6i_flags |= RTF_MODIFIED;
+	}
 	rt6_update_expires(rt, time_after(expires, jiffies) ?
 			   expires - jiffies : 0);
 	return rt;
@@ -117,54 +119,147 @@ static struct rt6_info *hrp_clone_find(struct fib6_node *fn,
 }
 
 /*
+ * Multipath. Lookups select a route of the node's first metric, then
+ * spread flows over that route's siblings: a lone clone at metric 0 in
+ * front of a group of siblings would take every flow to one next hop. So
+ * each sibling gets a clone too (with its own MTU: nothing was learned for
+ * it), and the clones form a sibling group of their own, with one expiry.
+ * Flows keep their spread; the learned MTU stays on the next hop it was
+ * reported for.
+ */
+struct hrp_member {
+	struct rt6_info *ort;	/* a configured route, held */
+	struct rt6_info *rt;	/* its new clone, not yet inserted */
+};
+
+/* @ort and its siblings, held, at most @max. Under no lock. */
+static unsigned int hrp_members_get(struct rt6_info *ort,
+				    struct hrp_member *m, unsigned int max)
+{
+	struct fib6_table *table = ort->rt6i_table;
+	struct rt6_info *sib;
+	unsigned int n = 0;
+
+	read_lock_bh(&table->tb6_lock);
+	m[n++].ort = ort;
+	dst_hold(&ort->dst);
+	if (ort->rt6i_node && ort->rt6i_nsiblings)
+		list_for_each_entry(sib, &ort->rt6i_siblings, rt6i_siblings) {
+			if (n == max)
+				break;
+			dst_hold(&sib->dst);
+			m[n++].ort = sib;
+		}
+	read_unlock_bh(&table->tb6_lock);
+	return n;
+}
+
+/*
+ * Under tb6_lock: the clone of m->ort in @fn, inserted from m->rt if there
+ * was none (m->rt is then consumed), with @expires; NULL when m->ort left
+ * the node or the insertion failed.
+ */
+static struct rt6_info *hrp_member_clone(struct fib6_node *fn,
+					 struct hrp_member *m,
+					 unsigned long expires,
+					 struct nl_info *info)
+{
+	struct rt6_info *rt;
+
+	if (m->ort->rt6i_node != fn)
+		return NULL;
+	rt = hrp_clone_find(fn, m->ort);
+	if (!rt && m->rt) {
+		rt = m->rt;
+		m->rt = NULL;
+		/* fib6_add() frees the clone itself when it fails. */
+		if (hrp_call_fib6_add(hrp_sym.fib6_add,
+				      &m->ort->rt6i_table->tb6_root, rt, info))
+			return NULL;
+	}
+	if (rt) {
+		rt->dst.expires = expires;
+		rt->rt6i_flags |= RTF_EXPIRES;
+	}
+	return rt;
+}
+
+/* Under tb6_lock: make @rt and @first one sibling group. */
+static void hrp_siblings_join(struct rt6_info *first, struct rt6_info *rt)
+{
+	struct rt6_info *sib;
+	unsigned int n = 0;
+
+	if (rt == first || !list_empty(&rt->rt6i_siblings))
+		return;
+	list_add_tail(&rt->rt6i_siblings, &first->rt6i_siblings);
+	list_for_each_entry(sib, &first->rt6i_siblings, rt6i_siblings)
+		n++;
+	first->rt6i_nsiblings = n;
+	list_for_each_entry(sib, &first->rt6i_siblings, rt6i_siblings)
+		sib->rt6i_nsiblings = n;
+}
+
+#define HRP_MAX_SIBLINGS 16
+
+/*
  * Insert a clone of @ort carrying @mtu until @expires, or lower the MTU of
- * the clone already there. @ort itself is never written. Any context.
+ * the clone already there; and clones of @ort's siblings. @ort itself is
+ * never written. Allocations happen outside the table lock (dst_alloc()
+ * may run the fib garbage collector, which takes it). Any context.
  */
 static void hrp_clone_insert(struct rt6_info *ort, u32 mtu,
 			     unsigned long expires)
 {
 	struct net *net = dev_net(ort->dst.dev);
-	struct hrp_net *hn = hrp_net(net);
 	struct fib6_table *table = ort->rt6i_table;
 	struct nl_info info = { .nl_net = net, };
-	struct rt6_info *rt, *old;
-	int err;
+	struct hrp_member m[HRP_MAX_SIBLINGS];
+	struct rt6_info *first, *rt, *old;
+	struct fib6_node *fn;
+	unsigned int i, n;
 
-	rt = hrp_clone_alloc(ort, mtu, expires);
-	if (!rt)
-		return;	/* the next Packet Too Big tries again */
+	n = hrp_members_get(ort, m, ARRAY_SIZE(m));
+	for (i = 0; i < n; i++)
+		m[i].rt = hrp_clone_alloc(m[i].ort, i ? 0 : mtu, expires);
+	if (!m[0].rt)
+		goto out;	/* the next Packet Too Big tries again */
 
 	write_lock_bh(&table->tb6_lock);
 	/* Gone from the table meanwhile (hrp_route_del() deletes under this
 	 * lock, so a clone never outlives its route).
 	 */
-	if (!ort->rt6i_node) {
+	fn = ort->rt6i_node;
+	if (!fn) {
 		write_unlock_bh(&table->tb6_lock);
-		dst_free(&rt->dst);
-		return;
+		goto out;
 	}
-	old = hrp_clone_find(ort->rt6i_node, ort);
+	old = hrp_clone_find(fn, ort);
+	if (old && mtu >= dst_mtu(&old->dst)) {
+		/* Nothing new learned: the group and its expiry stay. */
+		write_unlock_bh(&table->tb6_lock);
+		goto out;
+	}
 	if (old) {
-		expires = 0;
-		if (mtu < dst_mtu(&old->dst)) {
-			dst_metric_set(&old->dst, RTAX_MTU, mtu);
-			old->dst.expires = rt->dst.expires;
-			old->rt6i_flags |= RTF_EXPIRES;
-			expires = old->dst.expires;
-		}
-		write_unlock_bh(&table->tb6_lock);
-		dst_free(&rt->dst);
-	} else {
-		expires = rt->dst.expires;
-		/* fib6_add() frees the clone itself when it fails. */
-		err = hrp_call_fib6_add(hrp_sym.fib6_add, &table->tb6_root,
-					rt, &info);
-		write_unlock_bh(&table->tb6_lock);
-		if (err)
-			expires = 0;
+		dst_metric_set(&old->dst, RTAX_MTU, mtu);
+		old->rt6i_flags |= RTF_MODIFIED;
 	}
-	if (expires)
-		hrp_sweep_at(hn, expires);
+	expires = m[0].rt->dst.expires;
+	first = hrp_member_clone(fn, &m[0], expires, &info);
+	for (i = 1; first && i < n; i++) {
+		rt = hrp_member_clone(fn, &m[i], expires, &info);
+		if (rt)
+			hrp_siblings_join(first, rt);
+	}
+	write_unlock_bh(&table->tb6_lock);
+	if (first)
+		hrp_sweep_at(hrp_net(net), expires);
+out:
+	for (i = 0; i < n; i++) {
+		if (m[i].rt)
+			dst_free(&m[i].rt->dst);
+		dst_release(&m[i].ort->dst);
+	}
 }
 
 /**

@@ -40,7 +40,7 @@ ROUTER=fd00:1::1
 SERVER=fd00:2::2
 NARROW=1400
 
-ALL_CASES="main icmp udp raw tcp sit f7 f8 flush delcache replace redirect peer crossing toggle"
+ALL_CASES="main icmp udp raw tcp sit f7 f8 flush delcache replace redirect ecmp peer crossing toggle"
 LEGACY_CASES="main icmp udp raw tcp sit f7 peer"
 # The cases added for CONTRACT F9-F12 compare with what a modern kernel
 # does for the same operations: those that need no sysctl must pass on any
@@ -673,6 +673,69 @@ case_redirect() {
 		same "$line" "$before"
 	check "redirect: ... and shows no learned mtu" "$line" \
 		lacks "$line" " mtu "
+}
+
+# Packets the router received on one of its links.
+rx_packets() {
+	"$IP" -n "$R" -s link show dev "$1" |
+		awk 'f { print $2; exit } /RX:/ { f = 1 }'
+}
+
+# udp_flows N: N small datagrams to the server, each from a new socket
+# (a new source port: a new flow for multipath hashing).
+udp_flows() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		nsx "$C" "$HRP_NET" udp $SERVER 9999 64 >/dev/null 2>&1
+		i=$((i + 1))
+	done
+}
+
+# Two packet counts, each of at least 2 (one may be Neighbor Discovery).
+both_used() {
+	[ "$1" -ge 2 ] && [ "$2" -ge 2 ]
+}
+
+# ecmp: a multipath /128 with two next hops (the router over c0-r0 and
+# over a second link c1-r2). A Packet Too Big must not move every flow to
+# one next hop (F11).
+case_ecmp() {
+	need_hrp_net "ecmp: udp flows" || return 0
+	long_expiry
+	# 3.x kernels hash ports into the multipath choice; 4.18 and later do
+	# when asked to (their default hashes addresses and flow label only).
+	if [ -e /proc/sys/net/ipv6/fib_multipath_hash_policy ]; then
+		sysctl_w "$C" net/ipv6/fib_multipath_hash_policy 1
+	fi
+	"$IP" -n "$C" link add c1 type veth peer name r2 netns "$R"
+	"$IP" -n "$C" link set c1 up
+	"$IP" -n "$R" link set r2 up
+	"$IP" -n "$C" -6 addr add fd00:4::2/64 dev c1 nodad
+	"$IP" -n "$R" -6 addr add fd00:4::1/64 dev r2 nodad
+	"$IP" -n "$C" -6 route del $SERVER/128
+	"$IP" -n "$C" -6 route add $SERVER/128 nexthop via $ROUTER dev c0 \
+		nexthop via fd00:4::1 dev c1
+	ping6 "$C" fd00:4::1 56
+	ping6 "$C" $SERVER 56
+	a=$(rx_packets r0)
+	b=$(rx_packets r2)
+	udp_flows 16
+	a1=$(($(rx_packets r0) - a))
+	b1=$(($(rx_packets r2) - b))
+	check "ecmp: before any Packet Too Big, 16 flows use both next hops" \
+		"r0 $a1, r2 $b1 packets" both_used "$a1" "$b1"
+	nsx "$R" "$HRP_NET" ptb $CLIENT $CLIENT $SERVER $NARROW udp
+	sleep 0.2
+	a=$(rx_packets r0)
+	b=$(rx_packets r2)
+	udp_flows 16
+	a2=$(($(rx_packets r0) - a))
+	b2=$(($(rx_packets r2) - b))
+	check "ecmp: after a Packet Too Big, 16 flows still use both next hops" \
+		"r0 $a2, r2 $b2 packets" both_used "$a2" "$b2"
+	line=$("$IP" -n "$C" -6 route show $SERVER/128)
+	check "ecmp: the multipath route shows no expires and no mtu" \
+		"$line" lacks_all "$line"
 }
 
 # peer: the point-to-point peer route of a sit tunnel ("ip addr add A peer

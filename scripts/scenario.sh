@@ -724,8 +724,13 @@ case_ecmp() {
 	b1=$(($(rx_packets r2) - b))
 	check "ecmp: before any Packet Too Big, 16 flows use both next hops" \
 		"r0 $a1, r2 $b1 packets" both_used "$a1" "$b1"
-	nsx "$R" "$HRP_NET" ptb $CLIENT $CLIENT $SERVER $NARROW udp
+	# Quoting an echo request: icmpv6_err() updates the path MTU with no
+	# socket involved (a quoted UDP datagram needs its socket).
+	nsx "$R" "$HRP_NET" ptb $CLIENT $CLIENT $SERVER $NARROW icmp
 	sleep 0.2
+	cache=$(cache_line $SERVER)
+	check "ecmp: the Packet Too Big was taken: a cached entry holds mtu $NARROW" \
+		"$cache" contains "$cache" " mtu $NARROW"
 	a=$(rx_packets r0)
 	b=$(rx_packets r2)
 	udp_flows 16

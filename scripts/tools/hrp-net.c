@@ -41,6 +41,11 @@
  *	TARGET" (a link-local next hop), with a target link-layer address
  *	option and a redirected header quoting an echo request SRC -> DEST,
  *	as a router sends it.
+ *   hrp-net route-poll DST GW MS SECONDS
+ *	Ask the kernel for its route to DST (RTM_GETROUTE, what "ip -6 route
+ *	get" sends) every MS milliseconds for SECONDS, and count the answers
+ *	that are not a unicast route via GW. Prints "polls N missed M" (and
+ *	the first miss, in ms from the start); exit 0 when none missed.
  *   hrp-net route-expires DST GW IFNAME SECONDS
  *	Add DST/128 via GW dev IFNAME, metric 1024, with an expiry of its
  *	own, through the SIOCADDRT ioctl: "ip route add ... expires" needs
@@ -50,6 +55,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <sys/ioctl.h>
@@ -79,6 +86,7 @@ static int usage(void)
 		"       hrp-net ptb-storm TO INNER_SRC PREFIX COUNT MTU SECONDS\n"
 		"       hrp-net udp-flood PREFIX COUNT SECONDS\n"
 		"       hrp-net redirect IFNAME TO TARGET DEST SRC\n"
+		"       hrp-net route-poll DST GW MS SECONDS\n"
 		"       hrp-net route-expires DST GW IFNAME SECONDS\n");
 	return 2;
 }
@@ -519,6 +527,87 @@ static int route_expires(char **argv)
 	return ret;
 }
 
+/* One RTM_GETROUTE for @dst: 1 when the answer is a unicast route via @gw. */
+static int route_via(int fd, const struct in6_addr *dst,
+		     const struct in6_addr *gw, unsigned int seq)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct rtmsg rtm;
+		struct rtattr rta;
+		struct in6_addr addr;
+	} req;
+	char buf[4096];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct rtmsg *rtm;
+	struct rtattr *rta;
+	int len, attrlen;
+
+	memset(&req, 0, sizeof(req));
+	req.nlh.nlmsg_len = sizeof(req);
+	req.nlh.nlmsg_type = RTM_GETROUTE;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST;
+	req.nlh.nlmsg_seq = seq;
+	req.rtm.rtm_family = AF_INET6;
+	req.rtm.rtm_dst_len = 128;
+	req.rta.rta_type = RTA_DST;
+	req.rta.rta_len = RTA_LENGTH(sizeof(*dst));
+	req.addr = *dst;
+	if (send(fd, &req, sizeof(req), 0) < 0)
+		return -1;
+	len = recv(fd, buf, sizeof(buf), 0);
+	if (len < (int)NLMSG_LENGTH(sizeof(*rtm)) ||
+	    nlh->nlmsg_type != RTM_NEWROUTE)
+		return 0;	/* an error: no route */
+	rtm = NLMSG_DATA(nlh);
+	if (rtm->rtm_type != RTN_UNICAST)
+		return 0;
+	attrlen = nlh->nlmsg_len - NLMSG_LENGTH(sizeof(*rtm));
+	for (rta = RTM_RTA(rtm); RTA_OK(rta, attrlen);
+	     rta = RTA_NEXT(rta, attrlen))
+		if (rta->rta_type == RTA_GATEWAY &&
+		    RTA_PAYLOAD(rta) == sizeof(*gw))
+			return !memcmp(RTA_DATA(rta), gw, sizeof(*gw));
+	return 0;
+}
+
+static int route_poll(char **argv)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct in6_addr dst, gw;
+	unsigned long ms, secs, polls = 0, missed = 0;
+	double start, first = -1;
+	int fd, r;
+
+	if (parse_addr(argv[2], &dst) || parse_addr(argv[3], &gw) ||
+	    parse_ulong(argv[4], 10000, &ms) ||
+	    parse_ulong(argv[5], 3600, &secs))
+		return 2;
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("hrp-net: netlink");
+		return 1;
+	}
+	start = now();
+	while (now() - start < secs) {
+		r = route_via(fd, &dst, &gw, (unsigned int)++polls);
+		if (r < 0) {
+			perror("hrp-net: RTM_GETROUTE");
+			close(fd);
+			return 1;
+		}
+		if (!r && missed++ == 0)
+			first = now() - start;
+		usleep(ms * 1000);
+	}
+	close(fd);
+	printf("polls %lu missed %lu", polls, missed);
+	if (missed)
+		printf(" first at %.0f ms", first * 1000);
+	printf("\n");
+	return missed != 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -539,6 +628,8 @@ int main(int argc, char **argv)
 		return tcp_sink(argv[2], argv[3]);
 	if (!strcmp(argv[1], "redirect") && argc == 7)
 		return send_redirect(argv);
+	if (!strcmp(argv[1], "route-poll") && argc == 6)
+		return route_poll(argv);
 	if (!strcmp(argv[1], "route-expires") && argc == 6)
 		return route_expires(argv);
 	if (!strcmp(argv[1], "ptb-storm") && argc == 8)

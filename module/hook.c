@@ -52,12 +52,10 @@ struct hrp_kernel_syms hrp_sym;
 
 typedef void (*hrp_update_pmtu_t)(struct dst_entry *dst, struct sock *sk,
 				  struct sk_buff *skb, u32 mtu);
-typedef int (*hrp_route_del_t)(struct fib6_config *cfg);
 typedef void (*hrp_redirect_t)(struct dst_entry *dst, struct sock *sk,
 			       struct sk_buff *skb);
 
 static hrp_update_pmtu_t hrp_orig_update_pmtu;
-static hrp_route_del_t hrp_orig_route_del;
 static hrp_redirect_t hrp_orig_do_redirect;
 
 /* Redirected calls that have not returned yet. */
@@ -142,15 +140,11 @@ static bool hrp_del_names_cached(const struct fib6_config *cfg)
 	return rtm->rtm_flags & RTM_F_CLONED;
 }
 
-/* Runs instead of ip6_route_del(). */
+/* Runs instead of ip6_route_del() for a /128 while the sysctl is 1. */
 static int hrp_route_del_call(struct fib6_config *cfg)
 {
-	int err;
+	int err = hrp_route_del(cfg, hrp_del_names_cached(cfg));
 
-	if (cfg->fc_dst_len == 128 && hrp_net(cfg->fc_nlinfo.nl_net)->enabled)
-		err = hrp_route_del(cfg, hrp_del_names_cached(cfg));
-	else
-		err = hrp_orig_route_del(cfg);
 	atomic_dec(&hrp_inflight);
 	return err;
 }
@@ -215,7 +209,10 @@ static void notrace hrp_ftrace_route_del(unsigned long ip,
 					 struct ftrace_ops *ops,
 					 struct pt_regs *regs)
 {
-	if (hrp_within_this_module(parent_ip))
+	/* x86_64: cfg in rdi */
+	struct fib6_config *cfg = (struct fib6_config *)regs->di;
+
+	if (cfg->fc_dst_len != 128 || !hrp_net(cfg->fc_nlinfo.nl_net)->enabled)
 		return;
 	atomic_inc(&hrp_inflight);
 	regs->ip = (unsigned long)hrp_route_del_call;
@@ -378,7 +375,6 @@ int hrp_hooks_resolve(void)
 		}
 	}
 	hrp_orig_update_pmtu = (hrp_update_pmtu_t)hrp_hooks[HRP_HOOK_PMTU].addr;
-	hrp_orig_route_del = (hrp_route_del_t)hrp_hooks[HRP_HOOK_ROUTE_DEL].addr;
 	hrp_orig_do_redirect = (hrp_redirect_t)hrp_hooks[HRP_HOOK_REDIRECT].addr;
 
 	if (init_net.ipv6.ip6_dst_ops.update_pmtu != hrp_orig_update_pmtu)

@@ -40,7 +40,7 @@ ROUTER=fd00:1::1
 SERVER=fd00:2::2
 NARROW=1400
 
-ALL_CASES="main icmp udp raw tcp sit f7 f8 flush delcache replace redirect ecmp peer crossing toggle"
+ALL_CASES="main icmp udp raw tcp sit f7 f8 flush delcache replace redirect ra ecmp peer crossing toggle"
 LEGACY_CASES="main icmp udp raw tcp sit f7 peer"
 # The cases added for CONTRACT F9-F12 compare with what a modern kernel
 # does for the same operations: those that need no sysctl must pass on any
@@ -673,6 +673,59 @@ case_redirect() {
 		same "$line" "$before"
 	check "redirect: ... and shows no learned mtu" "$line" \
 		lacks "$line" " mtu "
+}
+
+# The seconds left of a route line's expiry, empty when none.
+expires_of() {
+	printf '%s\n' "$1" | sed -n 's/.* expires \([0-9]*\)sec.*/\1/p' | head -n 1
+}
+secs_in() {
+	[ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+
+# ra: a /128 learned from a Router Advertisement's Route Information
+# option (accept_ra_rt_info_max_plen 128) lives by the lifetime the router
+# gives it: a Packet Too Big does not change it, a new advertisement
+# refreshes it, and one with lifetime 0 withdraws it with its cached
+# entry (F10).
+case_ra() {
+	need_hrp_net "ra: crafted Router Advertisements" || return 0
+	if [ ! -e /proc/sys/net/ipv6/conf/all/accept_ra_rt_info_max_plen ]; then
+		skip "ra: Route Information options" "kernel without CONFIG_IPV6_ROUTE_INFO"
+		return 0
+	fi
+	long_expiry
+	sysctl_w "$C" net/ipv6/conf/c0/accept_ra 1
+	sysctl_w "$C" net/ipv6/conf/c0/accept_ra_rt_info_max_plen 128
+	"$IP" -n "$C" -6 route del $SERVER/128
+	rll=$(link_local "$R" r0)
+	cll=$(link_local "$C" c0)
+	nsx "$R" "$HRP_NET" ra r0 "$cll" $SERVER 128 300
+	sleep 0.3
+	line=$(route_line $SERVER)
+	check "ra: the advertised route is there, via the router" "$line" \
+		contains "$line" "via $rll dev c0"
+	check "ra: ... with the advertised lifetime" "$line" \
+		secs_in "$(expires_of "$line")" 250 300
+	ptb_server
+	get=$(route_get $SERVER)
+	check "ra: the path mtu is learned" "$get" contains "$get" " mtu $NARROW"
+	line=$(route_line $SERVER)
+	check "ra: the route shows no learned mtu" "$line" lacks "$line" " mtu "
+	check "ra: ... and keeps the router's lifetime, not mtu_expires (600)" \
+		"$line" secs_in "$(expires_of "$line")" 250 300
+	nsx "$R" "$HRP_NET" ra r0 "$cll" $SERVER 128 900
+	sleep 0.3
+	line=$(route_line $SERVER)
+	check "ra: a new advertisement refreshes the route's lifetime" "$line" \
+		secs_in "$(expires_of "$line")" 850 900
+	nsx "$R" "$HRP_NET" ra r0 "$cll" $SERVER 128 0
+	sleep 0.3
+	line=$(route_line $SERVER)
+	check "ra: an advertisement with lifetime 0 withdraws the route" \
+		"$line" empty "$line"
+	cache=$(cache_line $SERVER)
+	check "ra: ... and its cached entry" "$cache" empty "$cache"
 }
 
 # Packets the router received on one of its links.

@@ -41,6 +41,11 @@
  *	TARGET" (a link-local next hop), with a target link-layer address
  *	option and a redirected header quoting an echo request SRC -> DEST,
  *	as a router sends it.
+ *   hrp-net ra IFNAME TO PREFIX PLEN LIFETIME
+ *	Send a Router Advertisement out of IFNAME to TO (link-local), from
+ *	this host's link-local address, hop limit 255, router lifetime 0 (no
+ *	default route), with one Route Information option (RFC 4191):
+ *	PREFIX/PLEN for LIFETIME seconds.
  *   hrp-net route-poll DST GW MS SECONDS
  *	Ask the kernel for its route to DST (RTM_GETROUTE, what "ip -6 route
  *	get" sends) every MS milliseconds for SECONDS, and count the answers
@@ -86,6 +91,7 @@ static int usage(void)
 		"       hrp-net ptb-storm TO INNER_SRC PREFIX COUNT MTU SECONDS\n"
 		"       hrp-net udp-flood PREFIX COUNT SECONDS\n"
 		"       hrp-net redirect IFNAME TO TARGET DEST SRC\n"
+		"       hrp-net ra IFNAME TO PREFIX PLEN LIFETIME\n"
 		"       hrp-net route-poll DST GW MS SECONDS\n"
 		"       hrp-net route-expires DST GW IFNAME SECONDS\n");
 	return 2;
@@ -338,6 +344,53 @@ static int send_redirect(char **argv)
 	    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
 		   sizeof(to)) < 0) {
 		perror("hrp-net: redirect");
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* RFC 4861 4.2 with one RFC 4191 Route Information option. */
+static int send_ra(char **argv)
+{
+	unsigned char pkt[16 + 24];
+	unsigned char *rio = pkt + 16;
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	unsigned long plen, life;
+	uint32_t life_be;
+	int hops = 255, fd;
+
+	memset(pkt, 0, sizeof(pkt));
+	to.sin6_scope_id = if_nametoindex(argv[2]);
+	if (!to.sin6_scope_id) {
+		fprintf(stderr, "hrp-net: no interface %s\n", argv[2]);
+		return 2;
+	}
+	if (parse_addr(argv[3], &to.sin6_addr) ||
+	    parse_addr(argv[4], (struct in6_addr *)(rio + 8)) ||
+	    parse_ulong(argv[5], 128, &plen) ||
+	    parse_ulong(argv[6], 0xffffffffUL, &life))
+		return 2;
+	pkt[0] = ND_ROUTER_ADVERT;
+	pkt[4] = 64;			/* cur hop limit; router lifetime 0 */
+	rio[0] = 24;			/* Route Information */
+	rio[1] = 3;			/* 24 bytes: a full prefix */
+	rio[2] = (unsigned char)plen;
+	rio[3] = 0;			/* preference medium */
+	life_be = htonl((uint32_t)life);
+	memcpy(rio + 4, &life_be, sizeof(life_be));
+
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		perror("hrp-net: socket");
+		return 1;
+	}
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
+		       sizeof(hops)) < 0 ||
+	    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0) {
+		perror("hrp-net: ra");
 		close(fd);
 		return 1;
 	}
@@ -628,6 +681,8 @@ int main(int argc, char **argv)
 		return tcp_sink(argv[2], argv[3]);
 	if (!strcmp(argv[1], "redirect") && argc == 7)
 		return send_redirect(argv);
+	if (!strcmp(argv[1], "ra") && argc == 7)
+		return send_ra(argv);
 	if (!strcmp(argv[1], "route-poll") && argc == 6)
 		return route_poll(argv);
 	if (!strcmp(argv[1], "route-expires") && argc == 6)

@@ -61,6 +61,9 @@ static hrp_redirect_t hrp_orig_do_redirect;
 /* Redirected calls that have not returned yet. */
 static atomic_t hrp_inflight = ATOMIC_INIT(0);
 
+/* Calls of ip6_route_del() from this module that ftrace showed the hook. */
+static atomic_t hrp_selftest_seen = ATOMIC_INIT(0);
+
 static enum hrp_pmtu_action hrp_pmtu_action(struct dst_entry *dst, u32 mtu,
 					    u32 *clone_mtu)
 {
@@ -212,6 +215,10 @@ static void notrace hrp_ftrace_route_del(unsigned long ip,
 	/* x86_64: cfg in rdi */
 	struct fib6_config *cfg = (struct fib6_config *)regs->di;
 
+	if (hrp_within_this_module(parent_ip)) {
+		atomic_inc(&hrp_selftest_seen);	/* hrp_hooks_live() */
+		return;
+	}
 	if (cfg->fc_dst_len != 128 || !hrp_net(cfg->fc_nlinfo.nl_net)->enabled)
 		return;
 	atomic_inc(&hrp_inflight);
@@ -451,6 +458,51 @@ fail:
 	hrp_hooks_remove();
 	return err;
 }
+
+/**
+ * hrp_hooks_live() - does ftrace call the module's hooks right now?
+ *
+ * ftrace registers a callback and then calls it only while the sysctl
+ * kernel.ftrace_enabled is 1: at 0 the kernel's own, affected, code runs
+ * and nothing says so. So the module calls ip6_route_del() itself with a
+ * request that matches no route (no device has ifindex -1) and looks
+ * whether its callback saw the call. Process context.
+ */
+bool hrp_hooks_live(void)
+{
+	int (*route_del)(struct fib6_config *cfg) =
+		(void *)hrp_hooks[HRP_HOOK_ROUTE_DEL].addr;
+	struct fib6_config cfg = {
+		.fc_table = RT6_TABLE_MAIN,
+		.fc_ifindex = -1,
+		.fc_nlinfo.nl_net = &init_net,
+	};
+	int seen = atomic_read(&hrp_selftest_seen);
+
+	if (!hrp_hooks[HRP_HOOK_ROUTE_DEL].registered)
+		return false;
+	route_del(&cfg);
+	return atomic_read(&hrp_selftest_seen) != seen;
+}
+
+/*
+ * /sys/module/ip6_hostroute_pmtu/parameters/hooks_active: 1 while the fix
+ * is active, 0 (and a line in dmesg) while ftrace does not call the hooks.
+ */
+static int hrp_param_active_get(char *buf, const struct kernel_param *kp)
+{
+	bool live = hrp_hooks_live();
+
+	if (!live)
+		pr_warn_ratelimited(HRP_NAME ": ftrace is not calling the module's hooks (kernel.ftrace_enabled=0?): the fix is inactive and the kernel's affected code runs; sysctl kernel.ftrace_enabled=1 makes it active again\n");
+	return sprintf(buf, "%d\n", live);
+}
+
+static const struct kernel_param_ops hrp_param_active_ops = {
+	.get = hrp_param_active_get,
+};
+module_param_cb(hooks_active, &hrp_param_active_ops, NULL, 0444);
+MODULE_PARM_DESC(hooks_active, "1 while ftrace calls the module's hooks, 0 while it does not (kernel.ftrace_enabled=0)");
 
 /**
  * hrp_hooks_describe() - what hrp_hooks_install() redirected, for dmesg

@@ -79,6 +79,7 @@ extern atomic_t hrp_clones_removed;
 /* hook.c */
 int hrp_hooks_resolve(void);
 int hrp_hooks_install(void);
+bool hrp_hooks_live(void);
 const char *hrp_hooks_describe(void);
 void hrp_hooks_remove(void);
 

@@ -46,6 +46,12 @@ static int __init hrp_init(void)
 		hrp_netns_exit();
 		return err;
 	}
+	if (!hrp_hooks_live()) {
+		pr_err(HRP_NAME ": ftrace does not call the module's hooks (kernel.ftrace_enabled is 0); not loading: sysctl kernel.ftrace_enabled=1, then load again\n");
+		hrp_hooks_remove();
+		hrp_netns_exit();
+		return -EAGAIN;
+	}
 
 	pr_info(HRP_NAME ": loaded: %s redirected; net.ipv6.route.host_route_pmtu_exception=1 (fixed) in every network namespace, 0 restores the kernel's behaviour; %u route(s) already given an expiry by a Packet Too Big repaired\n",
 		hrp_hooks_describe(), hrp_repair_all());

@@ -55,6 +55,21 @@ echo "# kernel $(uname -r)"
 
 scenario "without the module the kernel is affected" --expect legacy
 
+# With kernel.ftrace_enabled=0 ftrace would register the hooks and never
+# call them: insmod must refuse, saying so.
+FE=/proc/sys/kernel/ftrace_enabled
+if [ -w $FE ]; then
+	echo 0 >$FE
+	out=$(insmod $KO 2>&1)
+	rc=$?
+	echo 1 >$FE
+	msg=$(dmesg | grep 'ip6_hostroute_pmtu: ftrace does not call' | tail -n 1)
+	! grep -q '^ip6_hostroute_pmtu ' /proc/modules && [ "$rc" != 0 ] &&
+		[ -n "$msg" ]
+	ok $? "with kernel.ftrace_enabled=0 insmod refuses, in one line (exit $rc $out: $msg)"
+	dmesg -c >/dev/null
+fi
+
 HRP_KO=$KO scenario "insmod repairs a route the bug had already marked" \
 	--expect fixed --case repair
 if ! grep -q '^ip6_hostroute_pmtu ' /proc/modules; then
@@ -89,6 +104,19 @@ ok $? "writing 0 in one namespace changes that namespace only (there $v, initial
 "$IP" netns del hrpsys
 
 scenario "with the module: fixed behaviour" --expect fixed
+
+# kernel.ftrace_enabled set to 0 while loaded: the module says so.
+ACTIVE=/sys/module/ip6_hostroute_pmtu/parameters/hooks_active
+if [ -w $FE ]; then
+	a1=$(cat $ACTIVE)
+	echo 0 >$FE
+	a0=$(cat $ACTIVE)
+	echo 1 >$FE
+	a2=$(cat $ACTIVE)
+	msg=$(dmesg | grep 'ip6_hostroute_pmtu: ftrace is not calling' | tail -n 1)
+	[ "$a1" = 1 ] && [ "$a0" = 0 ] && [ "$a2" = 1 ] && [ -n "$msg" ]
+	ok $? "hooks_active $a1, $a0 while kernel.ftrace_enabled=0 (dmesg: $msg), $a2 after"
+fi
 scenario "with the module and the sysctl at 0: the kernel's behaviour" \
 	--expect legacy --sysctl 0
 

@@ -638,10 +638,22 @@ case_replace() {
 		contains "$get" " mtu $NARROW"
 }
 
-# The link-local address of a namespace's link.
+# The link-local address of a namespace's link. The kernel gives a link
+# one (and its fe80::/64 route) a moment after its carrier comes up: wait
+# for it, up to 3 s.
 link_local() {
-	"$IP" -n "$1" -6 addr show dev "$2" scope link |
-		sed -n 's/.*inet6 \(fe80[^/]*\).*/\1/p' | head -n 1
+	tries=0
+	while [ $tries -lt 30 ]; do
+		ll=$("$IP" -n "$1" -6 addr show dev "$2" scope link |
+			sed -n 's/.*inet6 \(fe80[^/]*\).*/\1/p' | head -n 1)
+		if [ -n "$ll" ]; then
+			echo "$ll"
+			return 0
+		fi
+		tries=$((tries + 1))
+		sleep 0.1
+	done
+	return 1
 }
 
 # redirect: an ICMPv6 Redirect for a destination whose path MTU was
@@ -683,6 +695,18 @@ secs_in() {
 	[ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
 }
 
+# send_ra TO LIFETIME: the router advertises $SERVER/128 to TO on r0. The
+# first send may find no route to fe80::/64 yet (the link is fresh): retry.
+send_ra() {
+	tries=0
+	until nsx "$R" "$HRP_NET" ra r0 "$1" $SERVER 128 "$2" 2>/dev/null; do
+		tries=$((tries + 1))
+		[ $tries -lt 30 ] || break
+		sleep 0.1
+	done
+	sleep 0.3
+}
+
 # ra: a /128 learned from a Router Advertisement's Route Information
 # option (accept_ra_rt_info_max_plen 128) lives by the lifetime the router
 # gives it: a Packet Too Big does not change it, a new advertisement
@@ -700,8 +724,7 @@ case_ra() {
 	"$IP" -n "$C" -6 route del $SERVER/128
 	rll=$(link_local "$R" r0)
 	cll=$(link_local "$C" c0)
-	nsx "$R" "$HRP_NET" ra r0 "$cll" $SERVER 128 300
-	sleep 0.3
+	send_ra "$cll" 300
 	line=$(route_line $SERVER)
 	check "ra: the advertised route is there, via the router" "$line" \
 		contains "$line" "via $rll dev c0"
@@ -714,13 +737,11 @@ case_ra() {
 	check "ra: the route shows no learned mtu" "$line" lacks "$line" " mtu "
 	check "ra: ... and keeps the router's lifetime, not mtu_expires (600)" \
 		"$line" secs_in "$(expires_of "$line")" 250 300
-	nsx "$R" "$HRP_NET" ra r0 "$cll" $SERVER 128 900
-	sleep 0.3
+	send_ra "$cll" 900
 	line=$(route_line $SERVER)
 	check "ra: a new advertisement refreshes the route's lifetime" "$line" \
 		secs_in "$(expires_of "$line")" 850 900
-	nsx "$R" "$HRP_NET" ra r0 "$cll" $SERVER 128 0
-	sleep 0.3
+	send_ra "$cll" 0
 	line=$(route_line $SERVER)
 	check "ra: an advertisement with lifetime 0 withdraws the route" \
 		"$line" empty "$line"

@@ -133,6 +133,13 @@ series_for() {
 	return 1
 }
 
+as_comments() {
+	local l
+	while IFS= read -r l; do
+		echo "# $l"
+	done
+}
+
 # patched_tree SRC SERIES OUT: a copy of SRC with SERIES applied. Files the
 # tree does not have (a source tarball without Documentation/) are left out
 # of the patch, and listed.
@@ -154,7 +161,16 @@ patched_tree() {
 			echo "# $p: $f is not in this tree, left out"
 			excl+=(--exclude="$f")
 		done
-		(cd "$out" && git apply "${excl[@]}" "$series/$p") || return 1
+		# Not inside this repository's work tree: there git apply would
+		# skip, silently, every path outside the current directory.
+		out_p=$(cd "$out" && GIT_CEILING_DIRECTORIES=$(dirname "$out") \
+			git apply --verbose "${excl[@]}" "$series/$p" 2>&1) ||
+			{ as_comments <<<"$out_p"; return 1; }
+		if [ "$(grep -c '^Applied patch' <<<"$out_p")" != \
+			"$(($(grep -c '^+++ b/' "$series/$p") - ${#excl[@]}))" ]; then
+			as_comments <<<"$out_p"
+			return 1
+		fi
 		echo "ok - applied $p"
 	done <"$series/series"
 	cat "$series"/*.patch | sha256sum >"$out/.hrp-series"

@@ -297,6 +297,30 @@ static int send_ptb(int argc, char **argv)
 	return 0;
 }
 
+/* Send a Neighbor Discovery message as a router does: hop limit 255. */
+static int send_nd(const void *pkt, size_t len, const struct sockaddr_in6 *to,
+		   const char *what)
+{
+	int hops = 255, fd;
+
+	/* The kernel fills in the ICMPv6 checksum of raw ICMPv6 sockets. */
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		perror("hrp-net: socket");
+		return 1;
+	}
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
+		       sizeof(hops)) < 0 ||
+	    sendto(fd, pkt, len, 0, (const struct sockaddr *)to,
+		   sizeof(*to)) < 0) {
+		fprintf(stderr, "hrp-net: %s: %s\n", what, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* RFC 4861 4.5, with the options of 4.6.1 and 4.6.3. */
 static int send_redirect(char **argv)
 {
@@ -305,7 +329,6 @@ static int send_redirect(char **argv)
 	struct ip6_hdr *inner = (struct ip6_hdr *)(rh + 8);
 	unsigned char *echo = (unsigned char *)(inner + 1);
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
-	int hops = 255, fd;
 
 	memset(pkt, 0, sizeof(pkt));
 	to.sin6_scope_id = if_nametoindex(argv[2]);
@@ -334,21 +357,7 @@ static int send_redirect(char **argv)
 	inner->ip6_hlim = 64;
 	echo[0] = ICMP6_ECHO_REQUEST;
 
-	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
-	if (fd < 0) {
-		perror("hrp-net: socket");
-		return 1;
-	}
-	if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
-		       sizeof(hops)) < 0 ||
-	    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
-		   sizeof(to)) < 0) {
-		perror("hrp-net: redirect");
-		close(fd);
-		return 1;
-	}
-	close(fd);
-	return 0;
+	return send_nd(pkt, sizeof(pkt), &to, "redirect");
 }
 
 /* RFC 4861 4.2 with one RFC 4191 Route Information option. */
@@ -359,7 +368,6 @@ static int send_ra(char **argv)
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
 	unsigned long plen, life;
 	uint32_t life_be;
-	int hops = 255, fd;
 
 	memset(pkt, 0, sizeof(pkt));
 	to.sin6_scope_id = if_nametoindex(argv[2]);
@@ -381,21 +389,7 @@ static int send_ra(char **argv)
 	life_be = htonl((uint32_t)life);
 	memcpy(rio + 4, &life_be, sizeof(life_be));
 
-	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
-	if (fd < 0) {
-		perror("hrp-net: socket");
-		return 1;
-	}
-	if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
-		       sizeof(hops)) < 0 ||
-	    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
-		   sizeof(to)) < 0) {
-		perror("hrp-net: ra");
-		close(fd);
-		return 1;
-	}
-	close(fd);
-	return 0;
+	return send_nd(pkt, sizeof(pkt), &to, "ra");
 }
 
 /* Never fragment locally: what the network says goes (see ping above). */

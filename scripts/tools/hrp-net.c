@@ -297,6 +297,18 @@ static int send_ptb(int argc, char **argv)
 	return 0;
 }
 
+/* @addr on link @ifname (a link-local destination needs its link). */
+static int parse_link_local(const char *ifname, const char *addr,
+			    struct sockaddr_in6 *to)
+{
+	to->sin6_scope_id = if_nametoindex(ifname);
+	if (!to->sin6_scope_id) {
+		fprintf(stderr, "hrp-net: no interface %s\n", ifname);
+		return -1;
+	}
+	return parse_addr(addr, &to->sin6_addr);
+}
+
 /* Send a Neighbor Discovery message as a router does: hop limit 255. */
 static int send_nd(const void *pkt, size_t len, const struct sockaddr_in6 *to,
 		   const char *what)
@@ -331,12 +343,7 @@ static int send_redirect(char **argv)
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
 
 	memset(pkt, 0, sizeof(pkt));
-	to.sin6_scope_id = if_nametoindex(argv[2]);
-	if (!to.sin6_scope_id) {
-		fprintf(stderr, "hrp-net: no interface %s\n", argv[2]);
-		return 2;
-	}
-	if (parse_addr(argv[3], &to.sin6_addr) ||
+	if (parse_link_local(argv[2], argv[3], &to) ||
 	    parse_addr(argv[4], (struct in6_addr *)(pkt + 8)) ||
 	    parse_addr(argv[5], (struct in6_addr *)(pkt + 24)) ||
 	    parse_addr(argv[6], &inner->ip6_src) ||
@@ -370,12 +377,7 @@ static int send_ra(char **argv)
 	uint32_t life_be;
 
 	memset(pkt, 0, sizeof(pkt));
-	to.sin6_scope_id = if_nametoindex(argv[2]);
-	if (!to.sin6_scope_id) {
-		fprintf(stderr, "hrp-net: no interface %s\n", argv[2]);
-		return 2;
-	}
-	if (parse_addr(argv[3], &to.sin6_addr) ||
+	if (parse_link_local(argv[2], argv[3], &to) ||
 	    parse_addr(argv[4], (struct in6_addr *)(rio + 8)) ||
 	    parse_ulong(argv[5], 128, &plen) ||
 	    parse_ulong(argv[6], 0xffffffffUL, &life))

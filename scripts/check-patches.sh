@@ -44,6 +44,11 @@ for d in */; do
 		cover=$d/0000-cover-letter.patch
 		[ -f "$cover" ] && ! grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$cover"
 		ok $? "$d: cover letter present and filled in"
+		out=$(perl "$checkpatch" --strict --no-tree --no-summary --terse \
+			--ignore UNKNOWN_COMMIT_ID "$cover" 2>&1)
+		rc=$?
+		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+		ok $rc "$d: cover letter checkpatch.pl --strict clean"
 	fi
 
 	for p in "${pats[@]}"; do

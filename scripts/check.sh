@@ -7,6 +7,8 @@
 # Environment:
 #   HRP_KSRC      a modern kernel source tree (default: Debian's
 #                 /usr/src/linux-source-6.1.tar.xz, extracted under .build/)
+#   HRP_NET_NEXT_KSRC  the kernel source patches/net-next is for (default:
+#                 Debian's /usr/src/linux-source-6.12.tar.xz, extracted)
 #   HRP_AFFECTED  space-separated build dirs of affected (3.10-4.1) test
 #                 kernels: each gets scripts/check-affected.sh (module life
 #                 cycle, KUnit with and without it, stress and cost)
@@ -62,6 +64,32 @@ step() {
 echo "TAP version 13"
 echo "# ip6_hostroute_pmtu make check, host kernel $(uname -r), $(date -u +%FT%TZ)"
 
+# sendable SERIES BASE: scripts/sendable-series.sh under a made-up sender
+# gives the same patches but for who wrote and signed them.
+sendable() {
+	local home out p rc=0
+	home=$(mktemp -d)
+	out=$home/out
+	HOME=$home git config --global user.name "Test Sender"
+	HOME=$home git config --global user.email test.sender@example.org
+	HOME=$home scripts/sendable-series.sh "$1" "$2" "$out" || { rm -rf "$home"; return 1; }
+	while read -r p; do
+		if ! grep -q '^Signed-off-by: Test Sender <test.sender@example.org>$' "$out/$p" ||
+			grep -q "^Signed-off-by: $(git config user.name)" "$out/$p" ||
+			! grep -q '^From: Test Sender' "$out/$p"; then
+			echo "# $p: not signed off and authored by the sender alone"
+			rc=1
+		fi
+		if ! diff <(sed '/^From [0-9a-f]\{40\} /d; /^From: /,/^Date: /d; /^Signed-off-by: /d; /^-- $/,$d' "$1/$p") \
+			<(sed '/^From [0-9a-f]\{40\} /d; /^From: /,/^Date: /d; /^Signed-off-by: /d; /^-- $/,$d' "$out/$p"); then
+			echo "# $p: differs in more than its author and sign-off"
+			rc=1
+		fi
+	done <"$1/series"
+	rm -rf "$home"
+	return "$rc"
+}
+
 # ---- static checks --------------------------------------------------------
 
 mapfile -t shells < <(ls scripts/*.sh scripts/guest/*.sh .ci/run 2>/dev/null)
@@ -82,18 +110,24 @@ fi
 
 # ---- a modern kernel in QEMU ----------------------------------------------
 
+# debian_source X.Y: Debian's linux-source-X.Y, extracted under .build/ once;
+# prints its path, or nothing when the package is not installed.
+debian_source() {
+	local tarball=/usr/src/linux-source-$1.tar.xz dir=$B/linux-source-$1
+	[ -f "$tarball" ] || return 0
+	if [ ! -f "$dir/Makefile" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -xf "$tarball" -C "$dir" --strip-components=1 || return 0
+	fi
+	echo "$dir"
+}
+
 if [ "${HRP_QUICK:-0}" = 1 ]; then
 	result 0 "modern test kernel, QEMU steps" "HRP_QUICK=1"
 else
 	ksrc=${HRP_KSRC:-}
-	if [ -z "$ksrc" ] && [ -f /usr/src/linux-source-6.1.tar.xz ]; then
-		ksrc=$B/linux-source-6.1
-		if [ ! -f "$ksrc/Makefile" ]; then
-			mkdir -p "$ksrc"
-			tar -xf /usr/src/linux-source-6.1.tar.xz -C "$ksrc" \
-				--strip-components=1
-		fi
-	fi
+	[ -n "$ksrc" ] || ksrc=$(debian_source 6.1)
 	kb=$B/kernel-$(basename "${ksrc:-none}")
 	if [ -z "$ksrc" ]; then
 		result 0 "modern test kernel" "no kernel source (apt-get install linux-source-6.1, or HRP_KSRC=)"
@@ -117,8 +151,21 @@ else
 	if [ -n "$ksrc" ]; then
 		step "patches: hygiene and checkpatch.pl --strict of $(basename "$ksrc")" \
 			scripts/check-patches.sh "$ksrc/scripts/checkpatch.pl"
-		step "patches/net-next on $(basename "$ksrc"): kunit.py run --arch=x86_64" \
-			scripts/kunit-net-next.sh "$ksrc" "$B"
+	fi
+	# The net-next patch is for the newest kernel Debian ships.
+	nsrc=${HRP_NET_NEXT_KSRC:-$(debian_source 6.12)}
+	nkb=$B/kernel-$(basename "${nsrc:-none}")
+	if [ -z "$nsrc" ]; then
+		result 0 "patches/net-next: pmtu.sh on 6.12" \
+			"no kernel source (apt-get install linux-source-6.12, or HRP_NET_NEXT_KSRC=)"
+	elif step "test kernel built from $nsrc" \
+		scripts/build-kernel.sh "$nsrc" "$nkb"; then
+		step "QEMU $(basename "$nsrc"): pmtu.sh with patches/net-next, IPv6 cases" \
+			scripts/pmtu-selftest.sh "$nsrc" "$nkb"
+	fi
+	if [ -n "$nsrc" ]; then
+		step "sendable-series.sh: patches/net-next under the sender's name" \
+			sendable patches/net-next "$nsrc"
 	fi
 fi
 
@@ -196,6 +243,15 @@ elif step "affected kernels of $shared built" scripts/shared-kernels.sh "$shared
 				scripts/kunit-run.sh --kernel "$kb" --expect fail -- "${kv[@]}"
 			step "$v QEMU: KUnit suites pass with the module" \
 				scripts/kunit-run.sh --kernel "$kb" --module "$ko" -- "${kv[@]}"
+			if [ -n "${nsrc:-}" ]; then
+				step "$v QEMU: patches/net-next's pmtu.sh case fails without the module" \
+					scripts/pmtu-selftest.sh --expect-fail pmtu_ipv6_host_route_exception \
+					--log "$B/qemu-$v-pmtu-without.log" "$nsrc" "$kb" \
+					pmtu_ipv6_host_route_exception
+				step "$v QEMU: pmtu.sh IPv6 cases pass with the module" \
+					scripts/pmtu-selftest.sh --ko "$ko" \
+					--log "$B/qemu-$v-pmtu-with.log" "$nsrc" "$kb"
+			fi
 		fi
 		if ! series=$(series_for "$v"); then
 			result 0 "$v: patched kernel" "no series in patches/ for $v"

@@ -3,12 +3,15 @@
 #
 # Build the test bed's initramfs:
 #
-#   scripts/mkinitramfs.sh OUT.cpio.gz [--ko FILE]... [--file SRC:DEST]... -- CMD [ARG]...
+#   scripts/mkinitramfs.sh OUT.cpio.gz [--ko FILE]... [--file SRC:DEST]...
+#                          [--dir SRC:DEST]... [--bin PROGRAM]... -- CMD [ARG]...
 #
 # Contents: the host's static busybox (every applet), Debian's iproute2 `ip`
 # at /usr/sbin/ip with the shared libraries it needs, this repository's
 # scripts/ at /hrp/scripts (with the hrp-net helper built static), the given
-# kernel modules at /hrp/ko, and an /init that mounts the usual file
+# kernel modules at /hrp/ko, other files and folders where --file and --dir
+# say, the host's PROGRAMs of --bin (e.g. bash, iputils ping: busybox has
+# neither) at /hrp/bin with the libraries they need, and an /init that mounts the usual file
 # systems, runs CMD from /hrp/scripts, prints "HRP-RESULT: rc=N" on the
 # console and powers the guest off.
 set -euo pipefail
@@ -16,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
-	echo "usage: $0 OUT.cpio.gz [--ko FILE]... [--file SRC:DEST]... -- CMD [ARG]..." >&2
+	echo "usage: $0 OUT.cpio.gz [--ko FILE]... [--file SRC:DEST]... [--dir SRC:DEST]... [--bin PROGRAM]... -- CMD [ARG]..." >&2
 	exit 2
 }
 
@@ -25,10 +28,14 @@ out=$1
 shift
 kos=()
 files=()
+dirs=()
+bins=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--ko) kos+=("$2"); shift 2 ;;
 	--file) files+=("$2"); shift 2 ;;
+	--dir) dirs+=("$2"); shift 2 ;;
+	--bin) bins+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -59,11 +66,24 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,etc,hrp/ko,lib64}
 cp "$busybox" "$root/bin/busybox"
 cp "$ipbin" "$root/usr/sbin/ip"
-# The dynamic loader and every library ip links against, at the same paths.
-ldd "$ipbin" | awk '/=>/ { print $3 } /^\t\// { print $1 }' | while read -r lib; do
-	[ -f "$lib" ] || continue
-	mkdir -p "$root$(dirname "$lib")"
-	cp -L "$lib" "$root$lib"
+# The dynamic loader and every library a program links against, at the same
+# paths.
+copy_libs() {
+	ldd "$1" | awk '/=>/ { print $3 } /^\t\// { print $1 }' | while read -r lib; do
+		[ -f "$lib" ] || continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+copy_libs "$ipbin"
+for b in "${bins[@]}"; do
+	path=$(command -v "$b") || {
+		echo "$0: $b is not installed here" >&2
+		exit 2
+	}
+	mkdir -p "$root/hrp/bin"
+	cp -L "$path" "$root/hrp/bin/$(basename "$path")"
+	copy_libs "$path"
 done
 cp -r "$here" "$root/hrp/scripts"
 for ko in "${kos[@]}"; do
@@ -72,6 +92,10 @@ done
 for f in "${files[@]}"; do
 	mkdir -p "$root$(dirname "${f#*:}")"
 	cp "${f%%:*}" "$root${f#*:}"
+done
+for d in "${dirs[@]}"; do
+	mkdir -p "$root${d#*:}"
+	cp -rL "${d%%:*}/." "$root${d#*:}/"
 done
 printf '%q ' "$@" >"$root/hrp/cmd"
 echo >>"$root/hrp/cmd"

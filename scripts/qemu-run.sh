@@ -7,6 +7,8 @@
 #
 #   --ko FILE        put a kernel module into the guest's /hrp/ko (repeatable)
 #   --file SRC:DEST  put any other file into the guest
+#   --dir SRC:DEST   put a folder's contents into the guest
+#   --bin PROGRAM    put a host program (with its libraries) into /hrp/bin
 #   --timeout SEC    kill a guest that has not finished (default 600)
 #   --log FILE       where the console goes (default .build/qemu-<test>.log)
 #   --smp N          vCPUs (default 2)
@@ -38,7 +40,7 @@ icount=()
 pack=()
 
 usage() {
-	sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -47,6 +49,8 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--ko) pack+=(--ko "$2"); shift 2 ;;
 	--file) pack+=(--file "$2"); shift 2 ;;
+	--dir) pack+=(--dir "$2"); shift 2 ;;
+	--bin) pack+=(--bin "$2"); shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;

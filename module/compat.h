@@ -3,11 +3,12 @@
  * Version compat for 3.10 to 4.1: every difference between the supported
  * kernels lives here, nowhere else.
  *
- * Stable trees backported some of these changes (3.16.y dropped rt6i_genid
- * while 3.16.0 has it), so a kernel version does not tell them apart.
- * Kbuild reads the target kernel's own headers and defines HRP_HAVE_* and
- * HRP_FIB6_* for what it finds there; version numbers are used only for
- * changes no stable tree backported.
+ * Stable trees and distributions backported some of these changes (3.16.y
+ * dropped rt6i_genid while 3.16.0 has it; RHEL 7.1 keeps the field but not
+ * rt_genid()), so a kernel version does not tell them apart. Kbuild
+ * compiles each probe of module/probe/ against the target kernel and
+ * defines HRP_HAVE_<PROBE> for those that compile; no version number is
+ * used here.
  */
 #ifndef _HRP_COMPAT_H
 #define _HRP_COMPAT_H
@@ -22,7 +23,7 @@
 /* Cached routes carry the namespace's generation id up to 3.16.0. */
 static inline void hrp_rt6_init_genid(struct rt6_info *rt, struct net *net)
 {
-#if defined(HRP_HAVE_RT6I_GENID) && defined(HRP_HAVE_RT_GENID_IPV6)
+#if defined(HRP_HAVE_RT6I_GENID_IPV6)
 	rt->rt6i_genid = rt_genid_ipv6(net);
 #elif defined(HRP_HAVE_RT6I_GENID)
 	rt->rt6i_genid = rt_genid(net);
@@ -33,7 +34,7 @@ static inline void hrp_rt6_init_genid(struct rt6_info *rt, struct net *net)
  * fib6_add() takes the route's metrics since 3.15: as netlink attributes
  * up to 3.19, as struct mx6_config from 4.0. A cached clone has none.
  */
-#if defined(HRP_FIB6_ADD_MXC)
+#if defined(HRP_HAVE_FIB6_ADD_MXC)
 typedef int (*hrp_fib6_add_t)(struct fib6_node *root, struct rt6_info *rt,
 			      struct nl_info *info, struct mx6_config *mxc);
 static inline int hrp_call_fib6_add(hrp_fib6_add_t fn, struct fib6_node *root,
@@ -43,7 +44,7 @@ static inline int hrp_call_fib6_add(hrp_fib6_add_t fn, struct fib6_node *root,
 
 	return fn(root, rt, info, &mxc);
 }
-#elif defined(HRP_FIB6_ADD_MX_LEN)
+#elif defined(HRP_HAVE_FIB6_ADD_MX_LEN)
 typedef int (*hrp_fib6_add_t)(struct fib6_node *root, struct rt6_info *rt,
 			      struct nl_info *info, struct nlattr *mx,
 			      int mx_len);
@@ -61,10 +62,13 @@ static inline int hrp_call_fib6_add(hrp_fib6_add_t fn, struct fib6_node *root,
 	return fn(root, rt, info);
 }
 #endif
+/* A probe that guessed wrong stops the build here, not the kernel later. */
+_Static_assert(__builtin_types_compatible_p(typeof(&fib6_add), hrp_fib6_add_t),
+	       "fib6_add(): module/probe/fib6_add_*.c disagree with the kernel");
 
 /* fib6_clean_all() lost its "prune" argument in 3.14. */
 typedef int (*hrp_fib6_cleaner_t)(struct rt6_info *rt, void *arg);
-#if defined(HRP_FIB6_CLEAN_ALL_PRUNE)
+#if defined(HRP_HAVE_FIB6_CLEAN_ALL_PRUNE)
 typedef void (*hrp_fib6_clean_all_t)(struct net *net, hrp_fib6_cleaner_t func,
 				     int prune, void *arg);
 static inline void hrp_call_fib6_clean_all(hrp_fib6_clean_all_t fn,
@@ -83,6 +87,9 @@ static inline void hrp_call_fib6_clean_all(hrp_fib6_clean_all_t fn,
 	fn(net, func, arg);
 }
 #endif
+_Static_assert(__builtin_types_compatible_p(typeof(&fib6_clean_all),
+					    hrp_fib6_clean_all_t),
+	       "fib6_clean_all(): module/probe/fib6_clean_all_prune.c disagrees with the kernel");
 
 /*
  * The flow ip6_update_pmtu() looks up, as the kernel builds it: the same
@@ -112,7 +119,7 @@ static inline void hrp_pmtu_flow(struct flowi6 *fl6, struct net *net,
  * (FTRACE_OPS_FL_IPMODIFY), so that two such users of one function are
  * refused instead of silently stacked.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(3, 19, 0)
+#if defined(HRP_HAVE_FTRACE_IPMODIFY)
 #define HRP_FTRACE_OPS_FLAGS (FTRACE_OPS_FL_SAVE_REGS | \
 			      FTRACE_OPS_FL_RECURSION_SAFE | \
 			      FTRACE_OPS_FL_IPMODIFY)

@@ -41,6 +41,9 @@
  */
 #include <linux/kallsyms.h>
 #include <linux/delay.h>
+#include <linux/hardirq.h>
+#include <linux/kprobes.h>
+#include <linux/percpu.h>
 #include <linux/rtnetlink.h>
 #include <net/netlink.h>
 #include <net/ip6_route.h>
@@ -58,8 +61,94 @@ typedef void (*hrp_redirect_t)(struct dst_entry *dst, struct sock *sk,
 static hrp_update_pmtu_t hrp_orig_update_pmtu;
 static hrp_redirect_t hrp_orig_do_redirect;
 
-/* Redirected calls that have not returned yet. */
+/*
+ * Calls running in the module's replacements. Counted by the replacements
+ * themselves, not by the callbacks: a callback's redirect that never
+ * arrives (another ftrace user rewrote regs->ip after it, below) must not
+ * leave a count behind that rmmod would wait for.
+ */
 static atomic_t hrp_inflight = ATOMIC_INIT(0);
+
+/*
+ * A redirect that did not arrive. Before 3.19 ftrace has no IPMODIFY: a
+ * second user of the same function that rewrites regs->ip (a kprobe, whose
+ * handler sends the call on into the function's own body) and whose
+ * ftrace_ops runs after the module's undoes the redirect without a word.
+ * Each callback notes, per CPU and per context (task, softirq, hardirq,
+ * NMI), the hook it redirected; the replacement clears the note on entry.
+ * Nothing of the same context runs on that CPU in between, so a note still
+ * there at the next callback means the redirect went nowhere: the fix is
+ * inactive for that function, and the module says so (hooks_active 0,
+ * one line in dmesg).
+ */
+enum { HRP_HOOK_PMTU, HRP_HOOK_ROUTE_DEL, HRP_HOOK_REDIRECT,
+       HRP_HOOK_PMTU_CALLER, HRP_NR_HOOKS };
+
+static DEFINE_PER_CPU(int [4], hrp_redirect_pending);
+static unsigned long hrp_undone;	/* bit per hook */
+
+static int *hrp_pending_slot(void)
+{
+	int ctx = in_nmi() ? 3 : in_irq() ? 2 : in_serving_softirq() ? 1 : 0;
+
+	return &this_cpu_ptr(&hrp_redirect_pending)[0][ctx];
+}
+
+static void hrp_undone_report(int hook);
+
+/*
+ * Before IPMODIFY, the one case known to undo a redirect can also be seen
+ * coming: ftrace calls the users of a function in list order, and the
+ * callback is given its own ftrace_ops. If the kprobe subsystem's ops is
+ * further down that list and a kprobe sits on this function, the kprobe's
+ * handler will run after this callback and send the call into the
+ * kernel's own body. Both are functions, found without KALLSYMS_ALL.
+ */
+static void (*hrp_kprobe_handler)(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *ops, struct pt_regs *regs);
+static struct kprobe *(*hrp_get_kprobe)(void *addr);
+
+static bool notrace hrp_kprobe_after(struct ftrace_ops *ops, unsigned long ip)
+{
+#ifndef HRP_HAVE_FTRACE_IPMODIFY
+	struct ftrace_ops *op;
+	struct kprobe *p;
+
+	if (!hrp_kprobe_handler || !hrp_get_kprobe)
+		return false;
+	for (op = ops->next; op; op = op->next) {
+		if (op->func != hrp_kprobe_handler)
+			continue;
+		p = hrp_get_kprobe((void *)ip);
+		return p && !kprobe_disabled(p);
+	}
+#endif
+	return false;
+}
+
+/* First thing in every callback: did the last redirect here arrive? */
+static void notrace hrp_check_pending(void)
+{
+	int *slot = hrp_pending_slot();
+
+	if (unlikely(*slot)) {
+		hrp_undone_report(*slot - 1);
+		*slot = 0;
+	}
+}
+
+/* In a callback, about to redirect for @hook (an enum below). */
+static void notrace hrp_redirecting(int hook)
+{
+	*hrp_pending_slot() = hook + 1;
+}
+
+/* First thing in a replacement: the redirect arrived. */
+static void notrace hrp_arrived(void)
+{
+	*hrp_pending_slot() = 0;
+	atomic_inc(&hrp_inflight);
+}
 
 /* Calls of ip6_route_del() from this module that ftrace showed the hook. */
 static atomic_t hrp_selftest_seen = ATOMIC_INIT(0);
@@ -107,6 +196,7 @@ static void hrp_update_pmtu_dst(struct dst_entry *dst, struct sock *sk,
 static void hrp_rt_update_pmtu(struct dst_entry *dst, struct sock *sk,
 			       struct sk_buff *skb, u32 mtu)
 {
+	hrp_arrived();
 	hrp_update_pmtu_dst(dst, sk, skb, mtu);
 	atomic_dec(&hrp_inflight);
 }
@@ -122,6 +212,7 @@ static void hrp_update_pmtu(struct sk_buff *skb, struct net *net, __be32 mtu,
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 
+	hrp_arrived();
 	hrp_pmtu_flow(&fl6, net, skb, oif, mark);
 	dst = ip6_route_output(net, NULL, &fl6);
 	if (!dst->error)
@@ -146,8 +237,10 @@ static bool hrp_del_names_cached(const struct fib6_config *cfg)
 /* Runs instead of ip6_route_del() for a /128 while the sysctl is 1. */
 static int hrp_route_del_call(struct fib6_config *cfg)
 {
-	int err = hrp_route_del(cfg, hrp_del_names_cached(cfg));
+	int err;
 
+	hrp_arrived();
+	err = hrp_route_del(cfg, hrp_del_names_cached(cfg));
 	atomic_dec(&hrp_inflight);
 	return err;
 }
@@ -164,8 +257,10 @@ static int hrp_route_del_call(struct fib6_config *cfg)
 static void hrp_do_redirect(struct dst_entry *dst, struct sock *sk,
 			    struct sk_buff *skb)
 {
-	struct rt6_info *ort = hrp_clone_drop((struct rt6_info *)dst);
+	struct rt6_info *ort;
 
+	hrp_arrived();
+	ort = hrp_clone_drop((struct rt6_info *)dst);
 	hrp_orig_do_redirect(ort ? &ort->dst : dst, sk, skb);
 	if (ort)
 		dst_release(&ort->dst);
@@ -183,13 +278,18 @@ static void notrace hrp_ftrace_update_pmtu(unsigned long ip,
 {
 	u32 clone_mtu;
 
+	hrp_check_pending();
 	if (hrp_within_this_module(parent_ip))
 		return;
 	/* x86_64: dst, sk, skb, mtu in rdi, rsi, rdx, rcx */
 	if (hrp_pmtu_action((struct dst_entry *)regs->di, (u32)regs->cx,
 			    &clone_mtu) == HRP_PMTU_STOCK)
 		return;
-	atomic_inc(&hrp_inflight);
+	if (unlikely(hrp_kprobe_after(ops, ip))) {
+		hrp_undone_report(HRP_HOOK_PMTU);
+		return;
+	}
+	hrp_redirecting(HRP_HOOK_PMTU);
 	regs->ip = (unsigned long)hrp_rt_update_pmtu;
 }
 
@@ -198,12 +298,17 @@ static void notrace hrp_ftrace_update_pmtu_caller(unsigned long ip,
 						  struct ftrace_ops *ops,
 						  struct pt_regs *regs)
 {
+	hrp_check_pending();
 	if (hrp_within_this_module(parent_ip))
 		return;
 	/* x86_64: skb, net, mtu, oif, mark in rdi, rsi, rdx, rcx, r8 */
 	if (!hrp_net((struct net *)regs->si)->enabled)
 		return;
-	atomic_inc(&hrp_inflight);
+	if (unlikely(hrp_kprobe_after(ops, ip))) {
+		hrp_undone_report(HRP_HOOK_PMTU_CALLER);
+		return;
+	}
+	hrp_redirecting(HRP_HOOK_PMTU_CALLER);
 	regs->ip = (unsigned long)hrp_update_pmtu;
 }
 
@@ -215,13 +320,18 @@ static void notrace hrp_ftrace_route_del(unsigned long ip,
 	/* x86_64: cfg in rdi */
 	struct fib6_config *cfg = (struct fib6_config *)regs->di;
 
+	hrp_check_pending();
 	if (hrp_within_this_module(parent_ip)) {
 		atomic_inc(&hrp_selftest_seen);	/* hrp_hooks_live() */
 		return;
 	}
 	if (cfg->fc_dst_len != 128 || !hrp_net(cfg->fc_nlinfo.nl_net)->enabled)
 		return;
-	atomic_inc(&hrp_inflight);
+	if (unlikely(hrp_kprobe_after(ops, ip))) {
+		hrp_undone_report(HRP_HOOK_ROUTE_DEL);
+		return;
+	}
+	hrp_redirecting(HRP_HOOK_ROUTE_DEL);
 	regs->ip = (unsigned long)hrp_route_del_call;
 }
 
@@ -230,12 +340,17 @@ static void notrace hrp_ftrace_do_redirect(unsigned long ip,
 					   struct ftrace_ops *ops,
 					   struct pt_regs *regs)
 {
+	hrp_check_pending();
 	if (hrp_within_this_module(parent_ip))
 		return;
 	/* x86_64: dst, sk, skb in rdi, rsi, rdx */
 	if (!hrp_rt_is_clone((struct rt6_info *)regs->di))
 		return;
-	atomic_inc(&hrp_inflight);
+	if (unlikely(hrp_kprobe_after(ops, ip))) {
+		hrp_undone_report(HRP_HOOK_REDIRECT);
+		return;
+	}
+	hrp_redirecting(HRP_HOOK_REDIRECT);
 	regs->ip = (unsigned long)hrp_do_redirect;
 }
 
@@ -246,9 +361,6 @@ struct hrp_hook {
 	bool wanted;		/* to be installed on this kernel */
 	bool registered;
 };
-
-enum { HRP_HOOK_PMTU, HRP_HOOK_ROUTE_DEL, HRP_HOOK_REDIRECT,
-       HRP_HOOK_PMTU_CALLER };
 
 static struct hrp_hook hrp_hooks[] = {
 	[HRP_HOOK_PMTU] = {
@@ -284,6 +396,14 @@ static struct hrp_hook hrp_hooks[] = {
 		},
 	},
 };
+
+static void hrp_undone_report(int hook)
+{
+	if (hook < 0 || hook >= HRP_NR_HOOKS || test_and_set_bit(hook, &hrp_undone))
+		return;
+	pr_err(HRP_NAME ": a kprobe or another ftrace user on %s() overrides the module's redirect: the fix is inactive there; remove the probe, then rmmod and insmod the module\n",
+	       hrp_hooks[hook].name);
+}
 
 /*
  * The callers of the hooked functions in net/ipv6/route.c, 3.10 to 4.1.
@@ -334,6 +454,32 @@ static bool hrp_code_calls(unsigned long caller, unsigned long target)
 	return false;
 }
 
+/*
+ * Before IPMODIFY, ftrace calls the users of one function newest first, and
+ * the last one to set regs->ip wins. The kprobe subsystem's one ftrace_ops
+ * is registered when the first ftrace-based kprobe is armed and stays until
+ * the last is disarmed; registered before the module's, it runs after them,
+ * and a kprobe put later on a function the module redirects sends the call
+ * back into the kernel's own body. Registered after, it runs first and the
+ * module's redirect stands. So the module refuses to load while it is
+ * registered. Without KALLSYMS_ALL its state cannot be read; the detection
+ * of undone redirects (hrp_redirecting()) still reports it then.
+ */
+static bool hrp_armed_kprobes;
+module_param_named(armed_kprobes, hrp_armed_kprobes, bool, 0444);
+MODULE_PARM_DESC(armed_kprobes, "1: load even while a kprobe is armed on a kernel without ftrace IPMODIFY (before 3.19); a redirect a kprobe undoes is then reported, hooks_active turns 0");
+
+static bool hrp_kprobe_ftrace_order_unsafe(void)
+{
+#ifdef HRP_HAVE_FTRACE_IPMODIFY
+	return false;
+#else
+	const int *armed = (const int *)kallsyms_lookup_name("kprobe_ftrace_enabled");
+
+	return armed && *armed && !hrp_armed_kprobes;
+#endif
+}
+
 static int hrp_missing(const char *what)
 {
 	pr_err(HRP_NAME ": %s; this kernel is not one the module supports, not loading\n",
@@ -359,6 +505,14 @@ int hrp_hooks_resolve(void)
 		pr_err(HRP_NAME ": kernel already creates PMTU exceptions for host routes; this module is not needed\n");
 		return -EOPNOTSUPP;
 	}
+
+	if (hrp_kprobe_ftrace_order_unsafe()) {
+		pr_err(HRP_NAME ": a kprobe is armed and ftrace on this kernel cannot refuse a second redirect of one function (no IPMODIFY before 3.19): a kprobe on a function the module redirects would silently undo the fix; not loading: disarm kprobes (echo 0 > /sys/kernel/debug/kprobes/enabled), load the module, then arm them again (or load with armed_kprobes=1)\n");
+		return -EBUSY;
+	}
+
+	hrp_kprobe_handler = (void *)kallsyms_lookup_name("kprobe_ftrace_handler");
+	hrp_get_kprobe = (void *)kallsyms_lookup_name("get_kprobe");
 
 	hrp_lookup_size_offset = (void *)
 		kallsyms_lookup_name("kallsyms_lookup_size_offset");
@@ -447,7 +601,7 @@ int hrp_hooks_install(void)
 		if (err) {
 			pr_err(HRP_NAME ": cannot redirect %s() (error %d%s); not loading\n",
 			       h->name, err,
-			       err == -EBUSY ? ": another live patch owns it" : "");
+			       err == -EBUSY ? ": another ftrace user that redirects it, a kprobe or a live patch, owns it; remove that first" : "");
 			ftrace_set_filter_ip(&h->ops, h->addr, 1, 0);
 			goto fail;
 		}
@@ -493,6 +647,8 @@ static int hrp_param_active_get(char *buf, const struct kernel_param *kp)
 {
 	bool live = hrp_hooks_live();
 
+	if (live && ACCESS_ONCE(hrp_undone))
+		return sprintf(buf, "0\n");
 	if (!live)
 		pr_warn_ratelimited(HRP_NAME ": ftrace is not calling the module's hooks (kernel.ftrace_enabled=0?): the fix is inactive and the kernel's affected code runs; sysctl kernel.ftrace_enabled=1 makes it active again\n");
 	return sprintf(buf, "%d\n", live);
@@ -502,7 +658,7 @@ static const struct kernel_param_ops hrp_param_active_ops = {
 	.get = hrp_param_active_get,
 };
 module_param_cb(hooks_active, &hrp_param_active_ops, NULL, 0444);
-MODULE_PARM_DESC(hooks_active, "1 while ftrace calls the module's hooks, 0 while it does not (kernel.ftrace_enabled=0)");
+MODULE_PARM_DESC(hooks_active, "1 while ftrace calls the module's hooks, 0 while it does not (kernel.ftrace_enabled=0) or another ftrace user undid a redirect");
 
 /**
  * hrp_hooks_describe() - what hrp_hooks_install() redirected, for dmesg
@@ -520,20 +676,29 @@ const char *hrp_hooks_describe(void)
  */
 void hrp_hooks_remove(void)
 {
-	unsigned int i;
+	unsigned int i, waited;
 
 	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
 		struct hrp_hook *h = &hrp_hooks[i];
 
 		if (!h->registered)
 			continue;
-		/* Returns once no CPU is in the callback any more. */
 		unregister_ftrace_function(&h->ops);
 		ftrace_set_filter_ip(&h->ops, h->addr, 1, 0);
 		h->registered = false;
 	}
-	/* The callbacks counted every redirected call before redirecting. */
-	while (atomic_read(&hrp_inflight))
+	/*
+	 * A CPU a callback redirected is, until it passes a quiescent state,
+	 * either in the trampoline or past hrp_arrived(): after this, every
+	 * redirected call is counted in hrp_inflight, and only calls that
+	 * really run the module's code are. Those return without blocking.
+	 */
+	synchronize_sched();
+	for (waited = 0; atomic_read(&hrp_inflight); waited++) {
+		if (waited == 1000)
+			pr_warn(HRP_NAME ": unloading: waiting for %d call(s) still in the module's code to return\n",
+				atomic_read(&hrp_inflight));
 		msleep(1);
+	}
 	hrp_synchronize_code();
 }

@@ -94,6 +94,11 @@ for sym in IPV6 IPV6_SUBTREES IPV6_MULTIPLE_TABLES IPV6_SIT VETH NET_NS \
 	SERIAL_8250_CONSOLE; do
 	grep -q "^CONFIG_$sym=y" "$build/.config" || missing="$missing $sym"
 done
+# kprobes through tracefs, unless a fragment took kprobes out
+if grep -q '^CONFIG_KPROBES=y' "$build/.config"; then
+	grep -Eq '^CONFIG_KPROBE_EVENTS?=y' "$build/.config" || missing="$missing KPROBE_EVENT(S)"
+	grep -q '^CONFIG_DEBUG_FS=y' "$build/.config" || missing="$missing DEBUG_FS"
+fi
 # The debug variant: lockdep and kmemleak always, KASAN where the kernel
 # has it for x86_64 (lib/Kconfig.kasan, 4.0 on).
 if [ "$debug" = 1 ]; then

@@ -15,6 +15,7 @@
 #   --mem MB         guest memory (default 1024)
 #   --append ARGS    extra kernel command line
 #   --allow-splat    do not fail on kernel warnings in the console log
+#   --allow-warning RE  do not fail on a WARNING whose line matches RE
 #   --icount         deterministic TCG (-icount): guest time follows the
 #                    instructions executed, not the host's load; for
 #                    measurements
@@ -36,11 +37,12 @@ smp=2
 mem=1024
 append=""
 splat=0
+allowed='^$'
 icount=()
 pack=()
 
 usage() {
-	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,28p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -57,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--allow-splat) splat=1; shift ;;
+	--allow-warning) allowed=$2; shift 2 ;;
 	--icount) icount=(-icount 'shift=1,sleep=off'); shift ;;
 	--) shift; break ;;
 	*) usage ;;
@@ -119,9 +122,13 @@ if [ -z "$rc" ]; then
 fi
 
 splats='Oops|BUG:|WARNING:|INFO: (possible|inconsistent)|possible circular locking|KASAN|kmemleak: [0-9]+ new suspected|Kernel panic|general protection fault|soft lockup|hung_task'
-if [ "$splat" = 0 ] && grep -aEq "$splats" "$log"; then
+if grep -aE "$splats" "$log" | grep -aEq "$allowed"; then
+	echo "# kernel reports in the console log that this run expects:"
+	grep -aE "$splats" "$log" | grep -aE "$allowed" | head -n 5 | sed 's/^/#   /'
+fi
+if [ "$splat" = 0 ] && grep -aE "$splats" "$log" | grep -aEvq "$allowed"; then
 	echo "# kernel reports in the console log, failing the run:"
-	grep -aE "$splats" "$log" | head -n 10 | sed 's/^/#   /'
+	grep -aE "$splats" "$log" | grep -aEv "$allowed" | head -n 10 | sed 's/^/#   /'
 	[ "$rc" = 0 ] && rc=1
 fi
 echo "# guest exit status $rc after ${elapsed}s"

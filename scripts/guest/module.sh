@@ -15,6 +15,9 @@
 #     and says so
 #  7. after rmmod the bug is back (--expect legacy)
 #
+# Before 2, with the kernel's kprobes (ftrace's other users that rewrite
+# the call): armed before insmod, armed after, rmmod while armed.
+#
 # CASES (default: all) restricts the scenario cases, e.g. "main sit".
 # TAP; each scenario run is a subtest.
 set -u
@@ -67,6 +70,116 @@ if [ -w $FE ]; then
 	! grep -q '^ip6_hostroute_pmtu ' /proc/modules && [ "$rc" != 0 ] &&
 		[ -n "$msg" ]
 	ok $? "with kernel.ftrace_enabled=0 insmod refuses, in one line (exit $rc $out: $msg)"
+	dmesg -c >/dev/null
+fi
+
+# ---- kprobes -------------------------------------------------------------
+# A kprobe on a function ftrace calls the module for is another callback
+# that sets regs->ip. Before 3.19 (no IPMODIFY) the last callback wins:
+# the kprobe subsystem's, when it was registered before the module's. From
+# 3.19 ftrace refuses the second one (on 3.19-4.1 with a kernel WARNING
+# "Failed to arm kprobe-ftrace", which qemu-run is told to expect).
+TR=/sys/kernel/debug/tracing
+[ -w $TR/kprobe_events ] || TR=/sys/kernel/tracing
+major=$(uname -r | cut -d. -f1)
+minor=$(uname -r | cut -d. -f2)
+ipmodify=0
+{ [ "$major" -gt 3 ] || [ "$minor" -ge 19 ]; } && ipmodify=1
+
+kp_arm() {
+	echo "p:hrp_$1 $2" >>$TR/kprobe_events 2>/dev/null &&
+		echo 1 >"$TR/events/kprobes/hrp_$1/enable" 2>/dev/null
+}
+
+kp_clear() {
+	for e in "$TR"/events/kprobes/hrp_*/enable; do
+		[ -e "$e" ] && echo 0 >"$e"
+	done
+	echo >$TR/kprobe_events
+}
+
+loaded() {
+	grep -q '^ip6_hostroute_pmtu ' /proc/modules
+}
+
+# rmmod_bounded DESCRIPTION: rmmod returns within 10 s
+rmmod_bounded() {
+	rmmod ip6_hostroute_pmtu 2>/dev/null &
+	pid=$!
+	t=0
+	while kill -0 $pid 2>/dev/null && [ $t -lt 100 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	! kill -0 $pid 2>/dev/null && ! loaded
+	ok $? "$1: rmmod returns, module gone (after $((t / 10)).$((t % 10)) s)"
+}
+
+# one_ptb DESCRIPTION: a Packet Too Big with the module loaded is fixed
+one_ptb() {
+	HRP_KO="" scenario "$1" --expect fixed --case main
+}
+
+if [ -w $TR/kprobe_events ]; then
+	dmesg -c >/dev/null
+	# Armed before insmod (on an unrelated function: the kprobe
+	# subsystem's ftrace_ops is registered all the same).
+	kp_arm k0 ip6_route_output
+	out=$(insmod $KO 2>&1)
+	rc=$?
+	# busybox's insmod tries init_module() after finit_module(): the same
+	# line once per attempt
+	msg=$(dmesg | grep 'ip6_hostroute_pmtu: ' | grep -v 'taints kernel' |
+		sed 's/^\[[^]]*\] //' | sort -u)
+	if [ "$ipmodify" = 0 ]; then
+		[ "$rc" != 0 ] && ! loaded && [ "$(printf '%s\n' "$msg" | grep -c .)" = 1 ] &&
+			printf '%s\n' "$msg" | grep -q 'a kprobe is armed'
+		ok $? "kprobe armed before insmod, no IPMODIFY: insmod refuses, in one line (exit $rc: $msg)"
+		# An admin who must keep it: the module reports an undone redirect.
+		dmesg -c >/dev/null
+		insmod $KO armed_kprobes=1
+		ok $? "... loads with armed_kprobes=1"
+		kp_arm k1 ip6_rt_update_pmtu
+		ok $? "a kprobe on ip6_rt_update_pmtu() armed after it"
+		HRP_KO="" scenario.sh --expect fixed --case main >/tmp/kp.out 2>&1
+		grep -E '^(not ok|ok)' /tmp/kp.out | sed 's/^/# /'
+		a=$(cat /sys/module/ip6_hostroute_pmtu/parameters/hooks_active)
+		undid=$(dmesg | grep 'ip6_hostroute_pmtu: a kprobe or another ftrace user on ip6_rt_update_pmtu')
+		[ "$a" = 0 ] && [ -n "$undid" ]
+		ok $? "the kprobe overriding the redirect is reported: hooks_active $a, dmesg: $undid"
+		rmmod_bounded "kprobe undoing the redirect"
+	else
+		[ "$rc" = 0 ] && loaded
+		ok $? "kprobe armed before insmod, IPMODIFY: insmod loads (exit $rc $out)"
+		kp_arm k1 ip6_rt_update_pmtu
+		one_ptb "a kprobe on ip6_rt_update_pmtu() armed after insmod: ftrace refuses it, the fix holds"
+		rmmod_bounded "kprobes armed"
+	fi
+	kp_clear
+	# A kprobe on ip6_rt_update_pmtu() itself before insmod.
+	dmesg -c >/dev/null
+	kp_arm k1 ip6_rt_update_pmtu
+	out=$(insmod $KO 2>&1)
+	rc=$?
+	msg=$(dmesg | grep 'ip6_hostroute_pmtu: ' | grep -v 'taints kernel' |
+		sed 's/^\[[^]]*\] //' | sort -u)
+	[ "$rc" != 0 ] && ! loaded && [ "$(printf '%s\n' "$msg" | grep -c .)" = 1 ]
+	ok $? "kprobe on ip6_rt_update_pmtu() before insmod: insmod refuses, in one line (exit $rc: $msg)"
+	kp_clear
+	# Armed after insmod: the kprobe's callback runs first, the module's
+	# redirect stands.
+	dmesg -c >/dev/null
+	insmod $KO
+	ok $? "insmod with no kprobe armed"
+	kp_arm k0 ip6_route_output
+	kp_arm k1 ip6_rt_update_pmtu
+	one_ptb "kprobes on ip6_route_output() and ip6_rt_update_pmtu() armed after insmod: the fix holds"
+	a=$(cat /sys/module/ip6_hostroute_pmtu/parameters/hooks_active)
+	undid=$(dmesg | grep 'overrides the module.s redirect')
+	[ -z "$undid" ] && [ "$a" = 1 ]
+	ok $? "... and no redirect was undone (hooks_active $a)"
+	rmmod_bounded "kprobes armed after insmod"
+	kp_clear
 	dmesg -c >/dev/null
 fi
 

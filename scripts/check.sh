@@ -252,9 +252,14 @@ elif step "affected kernels of $shared built" scripts/shared-kernels.sh "$shared
 					scripts/pmtu-selftest.sh --expect-fail pmtu_ipv6_host_route_exception \
 					--log "$B/qemu-$v-pmtu-without.log" "$nsrc" "$kb" \
 					pmtu_ipv6_host_route_exception
+				# Not list_flush_ipv6_exception: before 4.2 every
+				# lookup through a gateway route makes a cached entry,
+				# so it fails there with or without the module.
 				step "$v QEMU: pmtu.sh IPv6 cases pass with the module" \
 					scripts/pmtu-selftest.sh --ko "$ko" \
-					--log "$B/qemu-$v-pmtu-with.log" "$nsrc" "$kb"
+					--log "$B/qemu-$v-pmtu-with.log" "$nsrc" "$kb" \
+					pmtu_ipv6_exception pmtu_ipv6_route_change \
+					pmtu_ipv6_host_route_exception
 			fi
 		fi
 		if ! series=$(series_for "$v"); then

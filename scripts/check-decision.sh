@@ -64,7 +64,7 @@ typedef uint8_t u8;
 #include "decision.h"
 
 /* Just enough of the kernel for the patch's code. */
-struct net { struct { struct { int ip6_rt_host_pmtu; } sysctl; } ipv6; };
+struct net { int ipv6_host_route_pmtu; };
 struct net_device { struct net *net; };
 struct dst_entry { struct net_device *dev; u32 mtu; };
 struct rt6key { u8 plen; };
@@ -112,7 +112,7 @@ int main(void)
 	for (en = 0; en < 2; en++)
 	for (c = 0; c < sizeof(mtus) / sizeof(mtus[0]); c++)
 	for (m = 0; m < sizeof(mtus) / sizeof(mtus[0]); m++) {
-		struct net net = { .ipv6.sysctl.ip6_rt_host_pmtu = en };
+		struct net net = { .ipv6_host_route_pmtu = en };
 		struct net_device dev = { .net = &net };
 		struct rt6_info rt = {
 			.dst = { .dev = &dev, .mtu = mtus[c] },

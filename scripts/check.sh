@@ -280,6 +280,17 @@ elif step "affected kernels of $shared built" scripts/shared-kernels.sh "$shared
 				scripts/qemu-run.sh --kernel "$B/shared/kernel-$v-patched" \
 				--timeout 1200 --log "$B/qemu-$v-patched-legacy.log" -- \
 				scenario.sh --expect legacy --sysctl 0
+			# The module on a kernel that has the series: no -ENOMEM
+			# on the sysctl, one line saying it is not needed.
+			if step "$v patched: module builds (the refusal)" \
+				scripts/build-module.sh --w1 "$B/shared/kernel-$v-patched" \
+				"$B/mod-kernel-$v-patched" -- "${kv[@]}"; then
+				step "$v patched QEMU: the module refuses to load, in one line" \
+					scripts/qemu-run.sh --kernel "$B/shared/kernel-$v-patched" \
+					--log "$B/qemu-$v-patched-refuse.log" \
+					--ko "$B/mod-kernel-$v-patched/src/ip6_hostroute_pmtu.ko" -- \
+					refuse.sh "kernel already carries the host route PMTU fix"
+			fi
 		fi
 	done
 fi

@@ -4,27 +4,24 @@
  * this file instead of the module proper, so that the admin who loads it
  * gets one line saying why, and nothing is installed.
  *
- * HRP_UNSUPPORTED_REASON comes from Kbuild when it found the reason in the
- * kernel's headers; the rest is decided here from the configuration.
+ * HRP_UNSUPPORTED_REASON (and HRP_UNSUPPORTED_ERR) come from Kbuild for a
+ * 3.10-4.1 kernel it cannot or need not fix; for other versions the
+ * reason is decided here.
  */
 #include <linux/module.h>
 #include <linux/version.h>
 
 #if defined(HRP_UNSUPPORTED_REASON)
 #define HRP_REASON HRP_UNSUPPORTED_REASON
-#define HRP_ERR -EOPNOTSUPP
+#define HRP_ERR HRP_UNSUPPORTED_ERR
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(4, 2, 0)
 #define HRP_REASON "kernel already creates PMTU exceptions for host routes; this module is not needed"
 #define HRP_ERR -EOPNOTSUPP
 #elif LINUX_VERSION_CODE < KERNEL_VERSION(3, 10, 0)
 #define HRP_REASON "kernels before 3.10 are not supported (3.2 and 3.4 are not affected; 3.5 to 3.9 were not verified)"
 #define HRP_ERR -EOPNOTSUPP
-#elif !defined(CONFIG_KALLSYMS)
-#define HRP_REASON "kernel built without CONFIG_KALLSYMS: cannot find ip6_rt_update_pmtu(); not loading"
-#define HRP_ERR -ENOSYS
 #else
-#define HRP_REASON "kernel built without CONFIG_DYNAMIC_FTRACE_WITH_REGS (function tracer): cannot redirect ip6_rt_update_pmtu(); not loading"
-#define HRP_ERR -ENOSYS
+#error "Kbuild names the reason for a 3.10-4.1 kernel"
 #endif
 
 static int __init hrp_unsupported_init(void)

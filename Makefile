@@ -46,7 +46,7 @@ unload:
 clean:
 	@if [ -f $(KDIR)/Makefile ]; then \
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
-		$(MAKE) -C $(KDIR) M=$(CURDIR)/kunit clean; \
+		if [ -d kunit ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kunit clean; fi; \
 	fi
 	rm -f scripts/tools/hrp-net
 

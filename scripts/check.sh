@@ -162,6 +162,8 @@ else
 		scripts/build-kernel.sh "$nsrc" "$nkb"; then
 		step "QEMU $(basename "$nsrc"): pmtu.sh with patches/net-next, IPv6 cases" \
 			scripts/pmtu-selftest.sh "$nsrc" "$nkb"
+		step "dkms: dkms.conf read, $(basename "$nsrc") left out by BUILD_EXCLUSIVE_KERNEL" \
+			scripts/dkms-check.sh --excluded "$nkb"
 	fi
 	if [ -n "$nsrc" ]; then
 		step "sendable-series.sh: patches/net-next under the sender's name" \
@@ -243,6 +245,8 @@ elif step "affected kernels of $shared built" scripts/shared-kernels.sh "$shared
 				scripts/qemu-run.sh --kernel "$kb" --timeout 2400 \
 				--allow-warning "$kprobe_warning" \
 				--log "$B/qemu-$v-module.log" --ko "$ko" -- module.sh
+			step "$v: dkms builds the module (dkms.conf, compiler wrapper)" \
+				scripts/dkms-check.sh "$kb" -- "${kv[@]}"
 			step "$v QEMU: KUnit suites fail without the module, as on any unfixed kernel" \
 				scripts/kunit-run.sh --kernel "$kb" --expect fail -- "${kv[@]}"
 			step "$v QEMU: KUnit suites pass with the module" \

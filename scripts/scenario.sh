@@ -832,7 +832,13 @@ case_peer() {
 	"$IP" -n "$R" addr add 192.0.2.1/24 dev r0
 	"$IP" -n "$C" link set sc mtu 1480 up
 	"$IP" -n "$R" link set sr mtu 1480 up
-	"$IP" -n "$C" -6 addr add fd00:3::2 peer fd00:3::1 dev sc nodad
+	# IPv6 peer addresses came with 3.11: before, the kernel refuses an
+	# address whose IFA_ADDRESS differs from IFA_LOCAL, and there is no
+	# peer route to lose.
+	if ! "$IP" -n "$C" -6 addr add fd00:3::2 peer fd00:3::1 dev sc nodad 2>/dev/null; then
+		skip "peer: point-to-point peer route" "this kernel takes no IPv6 peer address (3.11 added them)"
+		return 0
+	fi
 	"$IP" -n "$R" -6 addr add fd00:3::1 peer fd00:3::2 dev sr nodad
 	peer=fd00:3::1
 	ping6 "$C" $peer 56

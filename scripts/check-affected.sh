@@ -36,9 +36,6 @@ B=$top/.build
 mkdir -p "$B/logs"
 ko=$B/mod-$name/src/ip6_hostroute_pmtu.ko
 
-# 3.19-4.1 refuse a kprobe on a function the module redirects (IPMODIFY)
-# with this WARNING; module.sh's kprobe case expects it.
-kprobe_warning='WARNING: .* arm_kprobe_ftrace'
 n=0
 passed=0
 failed=0
@@ -66,7 +63,6 @@ if step "$name: module builds with W=1, no warning in our sources" \
 	"$here/build-module.sh" --w1 "$kb" "$B/mod-$name" -- "$@"; then
 	step "$name: module life cycle in QEMU" \
 		"$here/qemu-run.sh" --kernel "$kb" --timeout 2400 \
-		--allow-warning "$kprobe_warning" \
 		--log "$B/qemu-$name-module.log" --ko "$ko" -- module.sh
 	step "$name: KUnit suites fail without the module" \
 		"$here/kunit-run.sh" --kernel "$kb" --expect fail -- "$@"

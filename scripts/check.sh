@@ -225,9 +225,6 @@ patched_tree() {
 	cat "$series"/*.patch | sha256sum >"$out/.hrp-series"
 }
 
-# 3.19-4.1 refuse a kprobe on a function the module redirects (IPMODIFY)
-# with this WARNING; module.sh's kprobe case expects it.
-kprobe_warning='WARNING: .* arm_kprobe_ftrace'
 shared=${HRP_SHARED_KERNELS:-$top/../shared/kernels}
 if [ "${HRP_QUICK:-0}" = 1 ]; then
 	result 0 "affected kernels of $shared" "HRP_QUICK=1"
@@ -243,7 +240,6 @@ elif step "affected kernels of $shared built" scripts/shared-kernels.sh "$shared
 			scripts/build-module.sh --w1 "$kb" "$B/mod-kernel-$v" -- "${kv[@]}"; then
 			step "$v QEMU: module life cycle (legacy, repair, fixed, sysctl 0, rmmod, legacy)" \
 				scripts/qemu-run.sh --kernel "$kb" --timeout 2400 \
-				--allow-warning "$kprobe_warning" \
 				--log "$B/qemu-$v-module.log" --ko "$ko" -- module.sh
 			step "$v: dkms builds the module (dkms.conf, compiler wrapper)" \
 				scripts/dkms-check.sh "$kb" -- "${kv[@]}"

@@ -77,8 +77,9 @@ fi
 # A kprobe on a function ftrace calls the module for is another callback
 # that sets regs->ip. Before 3.19 (no IPMODIFY) the last callback wins:
 # the kprobe subsystem's, when it was registered before the module's. From
-# 3.19 ftrace refuses the second one (on 3.19-4.1 with a kernel WARNING
-# "Failed to arm kprobe-ftrace", which qemu-run is told to expect).
+# 3.19 ftrace refuses a second IPMODIFY user at registration (insmod after a
+# kprobe on the function), and the kprobe handler puts back the regs->ip it
+# found, so a kprobe armed after insmod leaves the redirect alone.
 TR=/sys/kernel/debug/tracing
 [ -w $TR/kprobe_events ] || TR=/sys/kernel/tracing
 major=$(uname -r | cut -d. -f1)
@@ -152,7 +153,8 @@ if [ -w $TR/kprobe_events ]; then
 		[ "$rc" = 0 ] && loaded
 		ok $? "kprobe armed before insmod, IPMODIFY: insmod loads (exit $rc $out)"
 		kp_arm k1 ip6_rt_update_pmtu
-		one_ptb "a kprobe on ip6_rt_update_pmtu() armed after insmod: ftrace refuses it, the fix holds"
+		armed=$?
+		one_ptb "a kprobe on ip6_rt_update_pmtu() set after insmod (arming it: exit $armed): the fix holds"
 		rmmod_bounded "kprobes armed"
 	fi
 	kp_clear
@@ -173,7 +175,8 @@ if [ -w $TR/kprobe_events ]; then
 	ok $? "insmod with no kprobe armed"
 	kp_arm k0 ip6_route_output
 	kp_arm k1 ip6_rt_update_pmtu
-	one_ptb "kprobes on ip6_route_output() and ip6_rt_update_pmtu() armed after insmod: the fix holds"
+	armed=$?
+	one_ptb "kprobes on ip6_route_output() and ip6_rt_update_pmtu() set after insmod (arming the second: exit $armed): the fix holds"
 	a=$(cat /sys/module/ip6_hostroute_pmtu/parameters/hooks_active)
 	undid=$(dmesg | grep 'overrides the module.s redirect')
 	[ -z "$undid" ] && [ "$a" = 1 ]

@@ -143,11 +143,17 @@ if [ -w $TR/kprobe_events ]; then
 		kp_arm k1 ip6_rt_update_pmtu
 		ok $? "a kprobe on ip6_rt_update_pmtu() armed after it"
 		HRP_KO="" scenario.sh --expect fixed --case main >/tmp/kp.out 2>&1
+		held=$?
 		grep -E '^(not ok|ok)' /tmp/kp.out | sed 's/^/# /'
 		a=$(cat /sys/module/ip6_hostroute_pmtu/parameters/hooks_active)
 		undid=$(dmesg | grep 'ip6_hostroute_pmtu: a kprobe or another ftrace user on ip6_rt_update_pmtu')
-		[ "$a" = 0 ] && [ -n "$undid" ]
-		ok $? "the kprobe overriding the redirect is reported: hooks_active $a, dmesg: $undid"
+		# Where the module also replaces ip6_update_pmtu() (gcc inlined
+		# part of ip6_rt_update_pmtu() into it: 3.12, 3.13, 3.15,
+		# 3.16.0), a Packet Too Big for ping never reaches the kprobed
+		# function, and the fix holds instead.
+		{ [ "$a" = 0 ] && [ -n "$undid" ]; } ||
+			{ [ "$held" = 0 ] && [ "$a" = 1 ] && [ -z "$undid" ]; }
+		ok $? "the kprobe overriding the redirect is reported, or never meets the Packet Too Big (scenario exit $held, hooks_active $a, dmesg: $undid)"
 		rmmod_bounded "kprobe undoing the redirect"
 	else
 		[ "$rc" = 0 ] && loaded

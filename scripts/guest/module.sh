@@ -116,24 +116,30 @@ rmmod_bounded() {
 	ok $? "$1: rmmod returns, module gone (after $((t / 10)).$((t % 10)) s)"
 }
 
+# try_insmod: insmod, its exit status in $rc, the module's dmesg lines in
+# $msg and how many there are in $nmsg (busybox's insmod tries
+# init_module() after finit_module(): the same line once per attempt)
+try_insmod() {
+	dmesg -c >/dev/null
+	out=$(insmod $KO 2>&1)
+	rc=$?
+	msg=$(dmesg | grep 'ip6_hostroute_pmtu: ' | grep -v 'taints kernel' |
+		sed 's/^\[[^]]*\] //' | sort -u)
+	nmsg=$(printf '%s\n' "$msg" | grep -c .)
+}
+
 # one_ptb DESCRIPTION: a Packet Too Big with the module loaded is fixed
 one_ptb() {
 	HRP_KO="" scenario "$1" --expect fixed --case main
 }
 
 if [ -w $TR/kprobe_events ]; then
-	dmesg -c >/dev/null
 	# Armed before insmod (on an unrelated function: the kprobe
 	# subsystem's ftrace_ops is registered all the same).
 	kp_arm k0 ip6_route_output
-	out=$(insmod $KO 2>&1)
-	rc=$?
-	# busybox's insmod tries init_module() after finit_module(): the same
-	# line once per attempt
-	msg=$(dmesg | grep 'ip6_hostroute_pmtu: ' | grep -v 'taints kernel' |
-		sed 's/^\[[^]]*\] //' | sort -u)
+	try_insmod
 	if [ "$ipmodify" = 0 ]; then
-		[ "$rc" != 0 ] && ! loaded && [ "$(printf '%s\n' "$msg" | grep -c .)" = 1 ] &&
+		[ "$rc" != 0 ] && ! loaded && [ "$nmsg" = 1 ] &&
 			printf '%s\n' "$msg" | grep -q 'a kprobe is armed'
 		ok $? "kprobe armed before insmod, no IPMODIFY: insmod refuses, in one line (exit $rc: $msg)"
 		# An admin who must keep it: the module reports an undone redirect.
@@ -165,13 +171,9 @@ if [ -w $TR/kprobe_events ]; then
 	fi
 	kp_clear
 	# A kprobe on ip6_rt_update_pmtu() itself before insmod.
-	dmesg -c >/dev/null
 	kp_arm k1 ip6_rt_update_pmtu
-	out=$(insmod $KO 2>&1)
-	rc=$?
-	msg=$(dmesg | grep 'ip6_hostroute_pmtu: ' | grep -v 'taints kernel' |
-		sed 's/^\[[^]]*\] //' | sort -u)
-	[ "$rc" != 0 ] && ! loaded && [ "$(printf '%s\n' "$msg" | grep -c .)" = 1 ]
+	try_insmod
+	[ "$rc" != 0 ] && ! loaded && [ "$nmsg" = 1 ]
 	ok $? "kprobe on ip6_rt_update_pmtu() before insmod: insmod refuses, in one line (exit $rc: $msg)"
 	kp_clear
 	# Armed after insmod: the kprobe's callback runs first, the module's

@@ -65,7 +65,8 @@ echo "TAP version 13"
 echo "# ip6_hostroute_pmtu make check, host kernel $(uname -r), $(date -u +%FT%TZ)"
 
 # sendable SERIES BASE: scripts/sendable-series.sh under a made-up sender
-# gives the same patches but for who wrote and signed them.
+# gives the same patches but for who wrote and signed them (a backport
+# keeps its upstream author and its sign-offs; the project's one goes).
 sendable() {
 	local home out p rc=0
 	home=$(mktemp -d)
@@ -73,11 +74,18 @@ sendable() {
 	HOME=$home git config --global user.name "Test Sender"
 	HOME=$home git config --global user.email test.sender@example.org
 	HOME=$home scripts/sendable-series.sh "$1" "$2" "$out" || { rm -rf "$home"; return 1; }
+	project=$(sed -n 's/^Signed-off-by: //p' "$1/$(head -n 1 "$1/series")" | tail -n 1)
 	while read -r p; do
+		# The project's patches become the sender's; a backport keeps
+		# its upstream author.
+		author="Test Sender"
+		if ! grep -q "^From: ${project%% <*}" "$1/$p"; then
+			author=$(sed -n 's/^From: //p' "$1/$p" | head -n 1)
+		fi
 		if ! grep -q '^Signed-off-by: Test Sender <test.sender@example.org>$' "$out/$p" ||
-			grep -q "^Signed-off-by: $(git config user.name)" "$out/$p" ||
-			! grep -q '^From: Test Sender' "$out/$p"; then
-			echo "# $p: not signed off and authored by the sender alone"
+			grep -qF "Signed-off-by: $project" "$out/$p" ||
+			! grep -qF "From: $author" "$out/$p"; then
+			echo "# $p: not signed off by the sender alone, or not by its author ($author)"
 			rc=1
 		fi
 		if ! diff <(sed '/^From [0-9a-f]\{40\} /d; /^From: /,/^Date: /d; /^Signed-off-by: /d; /^-- $/,$d' "$1/$p") \

@@ -11,16 +11,17 @@
 # (e.g. patches/v4.1) with `git am` onto the files BASE_TREE (the kernel
 # tree the series is for, with or without git history) has, makes each
 # commit the project wrote yours (author and committer from your git
-# config: user.name and user.email; a backport keeps its upstream author
-# and gets you as committer), drops the project's Signed-off-by, and writes the series
-# again with `git format-patch`, your sign-off last, the same subject prefix, and the
-# stored cover letter's text, into OUT_DIR. Review it, add To/Cc from the
-# tree's scripts/get_maintainer.pl, and send it with git send-email
+# config: user.name and user.email; a backport keeps its upstream author,
+# with you as committer), puts your Signed-off-by where the project's
+# was, and writes the series again with `git format-patch`, with the notes
+# below the ---, the same subject prefix, and the stored cover letter's
+# text, into OUT_DIR. Review it, add To/Cc from the tree's
+# scripts/get_maintainer.pl, and send it with git send-email
 # (patches/README.md, "Sending").
 set -euo pipefail
 
 usage() {
-	sed -n '4,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 [ $# -eq 3 ] || usage

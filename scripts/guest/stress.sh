@@ -19,7 +19,9 @@
 #   cost      route-lookup-heavy UDP with and without the module, and the
 #             Packet Too Big rate fixed versus legacy, as ratios (run it
 #             in a guest with qemu-run.sh --icount: TCG timing otherwise
-#             follows the host's load)
+#             follows the host's load); on a kernel that carries the
+#             fix (patches/), the same figures without a module, for
+#             scripts/cost-compare.sh to set against the module's
 #
 # Figures go to TAP diagnostics ("# figure: ..."). The kernel log is
 # checked for oops, lockdep, KASAN and kmemleak reports by qemu-run.sh; on
@@ -297,27 +299,60 @@ median() {
 	tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# The goals of the cost case (issue 11): route lookups as fast with the
+# module as without (>= 0.99), and a Packet Too Big storm processed at 0.9
+# of the legacy rate at least. The PTB goal is for production kernels: on
+# a debug kernel (lockdep) creating a clone, an allocation kmemleak tracks
+# and a fib6 insert lockdep checks, costs many times the legacy in-place
+# metric write, so the ratio is reported there and not judged.
+LOOKUP_GOAL=0.99
+PTB_GOAL=0.9
+
+debug_kernel() { [ -e /proc/lockdep ]; }
+
+# One udp-flood run from the client: packets per second. The cost case
+# takes the median of five; with the module (module mode) the runs
+# alternate without and with it, on a kernel that has the fix itself
+# (kernel mode, a patched kernel) there is nothing to alternate.
+udp_pps() {
+	nsx "$C" "$HRP_NET" udp-flood $PREFIX 1000 3 | cut -d' ' -f2
+}
+
 case_cost() {
 	unload
 	fresh
 	add_routes 10000
+	if [ -e /proc/sys/$KNOB ]; then
+		mode=kernel
+	else
+		mode=module
+	fi
+	echo "# cost: $mode mode ($(if [ $mode = kernel ]; then echo 'the kernel carries the fix, no module'; else echo 'module loaded and unloaded'; fi))$(debug_kernel && echo ', debug kernel')"
+
 	# Route lookups: unconnected UDP to 1,000 host-routed destinations.
 	without=""
 	with=""
 	for _ in 1 2 3 4 5; do
-		unload
-		without="$without $(nsx "$C" "$HRP_NET" udp-flood $PREFIX 1000 3 | cut -d' ' -f2)"
-		load
-		with="$with $(nsx "$C" "$HRP_NET" udp-flood $PREFIX 1000 3 | cut -d' ' -f2)"
+		if [ $mode = module ]; then
+			unload
+			without="$without $(udp_pps)"
+			load
+		fi
+		with="$with $(udp_pps)"
 	done
-	a=$(echo "$without" | median)
 	b=$(echo "$with" | median)
-	ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
-	figure "lookup: UDP sendto pps without the module $a (runs:$without), with $b (runs:$with), ratio $ratio"
-	awk -v r="$ratio" 'BEGIN { exit !(r >= 0.99) }'
-	ok $? "route lookups cost the same with the module (ratio $ratio, goal >= 0.99)"
+	if [ $mode = module ]; then
+		a=$(echo "$without" | median)
+		ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
+		figure "lookup: UDP sendto pps without the module $a (runs:$without), with $b (runs:$with), ratio $ratio"
+		awk -v r="$ratio" -v g="$LOOKUP_GOAL" 'BEGIN { exit !(r >= g) }'
+		ok $? "route lookups cost the same with the module (ratio $ratio, goal >= $LOOKUP_GOAL)"
+	else
+		figure "lookup: UDP sendto pps with the kernel's fix $b (runs:$with)"
+	fi
 
 	# PTB processing over 10,000 routes: the fix against the in-place update.
+	[ $mode = module ] && load
 	fixed=""
 	legacy=""
 	for _ in 1 2 3; do
@@ -336,8 +371,13 @@ case_cost() {
 	b=$(echo "$fixed" | median)
 	ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
 	figure "ptb: processed per second, fixed $b (runs:$fixed), legacy $a (runs:$legacy), ratio $ratio"
-	awk -v r="$ratio" 'BEGIN { exit !(r >= 0.5) }'
-	ok $? "a PTB storm over 10,000 routes is processed at half the legacy rate at least (ratio $ratio)"
+	if debug_kernel; then
+		echo "ok $((n + 1)) - a PTB storm over 10,000 routes: fixed/legacy $ratio # SKIP the goal ($PTB_GOAL) is for production kernels, this one has lockdep"
+		n=$((n + 1))
+	else
+		awk -v r="$ratio" -v g="$PTB_GOAL" 'BEGIN { exit !(r >= g) }'
+		ok $? "a PTB storm over 10,000 routes is processed at $PTB_GOAL of the legacy rate at least (ratio $ratio)"
+	fi
 	unload
 }
 

@@ -462,22 +462,35 @@ static bool hrp_code_calls(unsigned long caller, unsigned long target)
  * and a kprobe put later on a function the module redirects sends the call
  * back into the kernel's own body. Registered after, it runs first and the
  * module's redirect stands. So the module refuses to load while it is
- * registered. Without KALLSYMS_ALL its state cannot be read; the detection
- * of undone redirects (hrp_redirecting()) still reports it then.
+ * registered: once the module's ops are in ftrace's list, the ops after
+ * them are the users registered earlier, and the kprobe subsystem's is the
+ * one whose func is kprobe_ftrace_handler(). A function, found without
+ * KALLSYMS_ALL (Debian 8 has it off; the kernel's kprobe_ftrace_enabled
+ * counter is data, which kallsyms then does not list).
  */
 static bool hrp_armed_kprobes;
 module_param_named(armed_kprobes, hrp_armed_kprobes, bool, 0444);
 MODULE_PARM_DESC(armed_kprobes, "1: load even while a kprobe is armed on a kernel without ftrace IPMODIFY (before 3.19); a redirect a kprobe undoes is then reported, hooks_active turns 0");
 
-static bool hrp_kprobe_ftrace_order_unsafe(void)
+/* Is the kprobe subsystem's ftrace_ops behind @ops, registered, in ftrace's list? */
+static bool hrp_kprobe_ops_behind(struct ftrace_ops *ops)
 {
-#ifdef HRP_HAVE_FTRACE_IPMODIFY
-	return false;
-#else
-	const int *armed = (const int *)kallsyms_lookup_name("kprobe_ftrace_enabled");
+	bool found = false;
+#ifndef HRP_HAVE_FTRACE_IPMODIFY
+	struct ftrace_ops *op;
 
-	return armed && *armed && !hrp_armed_kprobes;
+	if (!hrp_kprobe_handler)
+		return false;
+	/* The list is walked as ftrace's own callers do: preemption off. */
+	preempt_disable_notrace();
+	for (op = ACCESS_ONCE(ops->next); op; op = ACCESS_ONCE(op->next))
+		if (op->func == hrp_kprobe_handler) {
+			found = true;
+			break;
+		}
+	preempt_enable_notrace();
 #endif
+	return found;
 }
 
 static int hrp_missing(const char *what)
@@ -504,11 +517,6 @@ int hrp_hooks_resolve(void)
 	    kallsyms_lookup_name("ip6_rt_cache_alloc")) {
 		pr_err(HRP_NAME ": kernel already creates PMTU exceptions for host routes; this module is not needed\n");
 		return -EOPNOTSUPP;
-	}
-
-	if (hrp_kprobe_ftrace_order_unsafe()) {
-		pr_err(HRP_NAME ": a kprobe is armed and ftrace on this kernel cannot refuse a second redirect of one function (no IPMODIFY before 3.19): a kprobe on a function the module redirects would silently undo the fix; not loading: disarm kprobes (echo 0 > /sys/kernel/debug/kprobes/enabled), load the module, then arm them again (or load with armed_kprobes=1)\n");
-		return -EBUSY;
 	}
 
 	hrp_kprobe_handler = (void *)kallsyms_lookup_name("kprobe_ftrace_handler");
@@ -606,6 +614,12 @@ int hrp_hooks_install(void)
 			goto fail;
 		}
 		h->registered = true;
+	}
+	if (!hrp_armed_kprobes &&
+	    hrp_kprobe_ops_behind(&hrp_hooks[HRP_HOOK_PMTU].ops)) {
+		pr_err(HRP_NAME ": a kprobe is armed and ftrace on this kernel cannot refuse a second redirect of one function (no IPMODIFY before 3.19): a kprobe on a function the module redirects would silently undo the fix; not loading: disarm kprobes (echo 0 > /sys/kernel/debug/kprobes/enabled), load the module, then arm them again (or load with armed_kprobes=1)\n");
+		err = -EBUSY;
+		goto fail;
 	}
 	return 0;
 fail:

@@ -3,13 +3,15 @@
 #
 # Build the test bed's initramfs:
 #
-#   scripts/mkinitramfs.sh OUT.cpio.gz [--ko FILE]... [--file SRC:DEST]...
-#                          [--dir SRC:DEST]... [--bin PROGRAM]... -- CMD [ARG]...
+#   scripts/mkinitramfs.sh OUT.cpio.gz [--ko FILE]... [--kmod FILE]...
+#                          [--file SRC:DEST]... [--dir SRC:DEST]...
+#                          [--bin PROGRAM]... -- CMD [ARG]...
 #
 # Contents: the host's static busybox (every applet), Debian's iproute2 `ip`
 # at /usr/sbin/ip with the shared libraries it needs, this repository's
 # scripts/ at /hrp/scripts (with the hrp-net helper built static), the given
-# kernel modules at /hrp/ko, other files and folders where --file and --dir
+# kernel modules at /hrp/ko, the kernel's own modules of --kmod (loaded
+# at boot, in the order given: ipv6.ko on a CONFIG_IPV6=m kernel), other files and folders where --file and --dir
 # say, the host's PROGRAMs of --bin (e.g. bash, iputils ping: busybox has
 # neither) at /hrp/bin with the libraries they need, and an /init that mounts the usual file
 # systems, runs CMD from /hrp/scripts, prints "HRP-RESULT: rc=N" on the
@@ -19,7 +21,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
-	echo "usage: $0 OUT.cpio.gz [--ko FILE]... [--file SRC:DEST]... [--dir SRC:DEST]... [--bin PROGRAM]... -- CMD [ARG]..." >&2
+	echo "usage: $0 OUT.cpio.gz [--ko FILE]... [--kmod FILE]... [--file SRC:DEST]... [--dir SRC:DEST]... [--bin PROGRAM]... -- CMD [ARG]..." >&2
 	exit 2
 }
 
@@ -27,12 +29,14 @@ usage() {
 out=$1
 shift
 kos=()
+kmods=()
 files=()
 dirs=()
 bins=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--ko) kos+=("$2"); shift 2 ;;
+	--kmod) kmods+=("$2"); shift 2 ;;
 	--file) files+=("$2"); shift 2 ;;
 	--dir) dirs+=("$2"); shift 2 ;;
 	--bin) bins+=("$2"); shift 2 ;;
@@ -89,6 +93,13 @@ cp -r "$here" "$root/hrp/scripts"
 for ko in "${kos[@]}"; do
 	cp "$ko" "$root/hrp/ko/"
 done
+# The kernel's own modules, loaded at boot in the order given.
+mkdir -p "$root/hrp/kmod"
+: >"$root/hrp/kmod/order"
+for ko in "${kmods[@]}"; do
+	cp "$ko" "$root/hrp/kmod/"
+	basename "$ko" >>"$root/hrp/kmod/order"
+done
 for f in "${files[@]}"; do
 	mkdir -p "$root$(dirname "${f#*:}")"
 	cp "${f%%:*}" "$root${f#*:}"
@@ -113,6 +124,9 @@ mount -t tmpfs tmpfs /tmp
 mkdir -p /var /run/netns
 ln -s /run /var/run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+while read -r m; do
+	insmod "/hrp/kmod/$m" || echo "hrp: cannot load the kernel's $m"
+done </hrp/kmod/order
 echo "HRP-BEGIN: $(uname -r) $(cat /hrp/cmd)"
 cd /hrp/scripts || exit 1
 sh -c ". /hrp/cmd" </dev/null

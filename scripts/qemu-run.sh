@@ -20,6 +20,9 @@
 #                    instructions executed, not the host's load; for
 #                    measurements
 #
+# With a build directory, the kernel's own modules (modules.order) are
+# loaded at boot, before TEST.
+#
 # TEST is a script of scripts/ or scripts/guest/ (e.g. scenario.sh); it runs
 # in the guest as root with iproute2's ip at /usr/sbin/ip and busybox.
 # The guest's exit status becomes this script's; 2 when the guest could not
@@ -42,7 +45,7 @@ icount=()
 pack=()
 
 usage() {
-	sed -n '4,28p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,31p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -66,7 +69,19 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$kernel" ] || [ $# -lt 1 ]; then usage; fi
-[ -d "$kernel" ] && kernel=$kernel/arch/x86/boot/bzImage
+# A build directory's own modules (a CONFIG_IPV6=m kernel's ipv6.ko, say)
+# go into the guest and are loaded at boot, in modules.order.
+if [ -d "$kernel" ]; then
+	if [ -s "$kernel/modules.order" ]; then
+		while read -r m; do
+			m=${m#kernel/}
+			if [ -f "$kernel/$m" ]; then
+				pack+=(--kmod "$kernel/$m")
+			fi
+		done <"$kernel/modules.order"
+	fi
+	kernel=$kernel/arch/x86/boot/bzImage
+fi
 [ -f "$kernel" ] || { echo "not ok 1 - no kernel image at $kernel"; exit 2; }
 command -v qemu-system-x86_64 >/dev/null || {
 	echo "not ok 1 - qemu-system-x86_64 not found (apt-get install qemu-system-x86)"

@@ -229,6 +229,22 @@ ok $? "writing 0 in one namespace changes that namespace only (there $v, initial
 
 scenario "with the module: fixed behaviour" --expect fixed
 
+# IPv6 as a module (CONFIG_IPV6=m, loaded at boot by the test bed): the
+# module links against ipv6.ko's exports, so the kernel lists it as a user
+# of ipv6, and ipv6 stays while it is loaded (3.x-4.1's ipv6 has no exit
+# at all: it shows [permanent]).
+if grep -q '^ipv6 ' /proc/modules; then
+	users=$(awk '$1 == "ipv6" { print $4 }' /proc/modules)
+	err=$(rmmod ipv6 2>&1)
+	rc=$?
+	case ",$users," in
+	*,ip6_hostroute_pmtu,*) user=0 ;;
+	*) user=1 ;;
+	esac
+	[ "$user" = 0 ] && [ "$rc" != 0 ] && grep -q '^ipv6 ' /proc/modules
+	ok $? "IPv6 is a module: ipv6 is used by the module (users: $users) and stays (rmmod ipv6: exit $rc, $err; $(awk '$1 == "ipv6"' /proc/modules))"
+fi
+
 # kernel.ftrace_enabled set to 0 while loaded: the module says so.
 ACTIVE=/sys/module/ip6_hostroute_pmtu/parameters/hooks_active
 if [ -w $FE ]; then

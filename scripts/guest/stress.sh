@@ -44,6 +44,9 @@ trap stress_cleanup EXIT
 
 figure() { echo "# figure: $*"; }
 
+# A debug kernel (lockdep): ten times slower, some goals do not apply.
+debug_kernel() { [ -e /proc/lockdep ]; }
+
 loaded() { grep -q "^$MOD " /proc/modules; }
 load() { loaded || insmod "$KO"; }
 unload() { ! loaded || rmmod "$MOD"; }
@@ -260,17 +263,34 @@ slab_objs() {
 case_scale() {
 	load
 	fresh
-	# Long enough for a debug kernel to take all 10,000 PTBs and list the
-	# result before the first entries expire.
-	sysctl_w "$C" net/ipv6/route/mtu_expires 90
+	# Long enough for the guest to take all 10,000 PTBs and list the
+	# result before the first entries expire: a debug kernel on a loaded
+	# host takes minutes (2,203 of 10,000 listed at 90 s once).
+	expires=90
+	debug_kernel && expires=300
+	sysctl_w "$C" net/ipv6/route/mtu_expires $expires
 	add_routes 10000
 	r=$(count_routes)
 	[ "$r" = 10000 ]
 	ok $? "10,000 configured /128 gateway routes ($r)"
 	base=$(slab_objs)
+	p0=$(ptbs_in)
+	t0=$(date +%s)
 	nsx "$R" "$HRP_NET" ptb-storm "$CLIENT" "$CLIENT" $PREFIX 10000 1400 0 >/dev/null
-	sleep 2
+	# Until every PTB has been received, or none for 10 s.
+	last=-1
+	still=0
+	while [ "$still" -lt 10 ]; do
+		got=$(($(ptbs_in) - p0))
+		[ "$got" -ge 10000 ] && break
+		if [ "$got" = "$last" ]; then still=$((still + 1)); else still=0; fi
+		last=$got
+		sleep 1
+	done
+	sleep 1
 	c=$(count_cached)
+	took=$(($(date +%s) - t0))
+	figure "scale: $got PTBs received, cached entries listed $took s after the storm began (mtu_expires $expires)"
 	[ "$c" = 10000 ]
 	ok $? "one PTB each: exactly one cached entry per route ($c)"
 	peak=$(slab_objs)
@@ -278,9 +298,9 @@ case_scale() {
 	m=$("$IP" -n "$C" -6 route show | grep "^$PREFIX:" | grep -c -e expires -e ' mtu ')
 	[ "$r" = 10000 ] && [ "$m" = 0 ]
 	ok $? "the 10,000 routes are unchanged (routes $r, with expires or mtu $m)"
-	# Expiry: 90 s after the first PTB; wait for the last one, at most 300 s.
+	# Expiry: $expires s after the first PTB; wait for the last one.
 	waited=0
-	while [ $waited -lt 300 ]; do
+	while [ $waited -lt $((expires + 210)) ]; do
 		c=$(count_cached)
 		[ "$c" = 0 ] && break
 		sleep 5
@@ -307,8 +327,6 @@ median() {
 # metric write, so the ratio is reported there and not judged.
 LOOKUP_GOAL=0.99
 PTB_GOAL=0.9
-
-debug_kernel() { [ -e /proc/lockdep ]; }
 
 # One udp-flood run from the client: packets per second. The cost case
 # takes the median of five; with the module (module mode) the runs

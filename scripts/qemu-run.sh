@@ -20,8 +20,8 @@
 #                    instructions executed, not the host's load; for
 #                    measurements
 #
-# With a build directory, the kernel's own modules (modules.order) are
-# loaded at boot, before TEST.
+# With a build directory, the kernel's own networking modules (net/ and
+# drivers/net/ in modules.order) are loaded at boot, before TEST.
 #
 # TEST is a script of scripts/ or scripts/guest/ (e.g. scenario.sh); it runs
 # in the guest as root with iproute2's ip at /usr/sbin/ip and busybox.
@@ -69,12 +69,17 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$kernel" ] || [ $# -lt 1 ]; then usage; fi
-# A build directory's own modules (a CONFIG_IPV6=m kernel's ipv6.ko, say)
-# go into the guest and are loaded at boot, in modules.order.
+# A build directory's own networking modules (a CONFIG_IPV6=m kernel's
+# ipv6.ko, sit.ko, say) go into the guest and are loaded at boot, in
+# modules.order; others (the 3.x test kernels' crypto rng modules) not.
 if [ -d "$kernel" ]; then
 	if [ -s "$kernel/modules.order" ]; then
 		while read -r m; do
 			m=${m#kernel/}
+			case "$m" in
+			net/* | drivers/net/*) ;;
+			*) continue ;;
+			esac
 			if [ -f "$kernel/$m" ]; then
 				pack+=(--kmod "$kernel/$m")
 			fi

@@ -35,17 +35,8 @@ shift 2
 B=$top/.build
 mkdir -p "$B/logs"
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-	fi
-}
+# shellcheck source=scripts/guest/tap.sh
+. "$here/guest/tap.sh"
 
 # figure LOG WHAT FIELD: the number after FIELD in LOG's "# figure: WHAT:" line.
 figure() {

@@ -76,20 +76,22 @@ m_ptb=$(figure "$mlog" ptb fixed)
 k_ptb=$(figure "$klog" ptb fixed)
 m_lookup=$(figure "$mlog" lookup "without the module")
 k_lookup=$(figure "$klog" lookup "kernel's fix")
-if [ -n "$m_ptb" ] && [ -n "$k_ptb" ]; then
-	r=$(awk -v a="$k_ptb" -v b="$m_ptb" 'BEGIN { printf "%.3f", b / a }')
-	awk -v r="$r" 'BEGIN { exit !(r >= 0.95) }'
-	ok $? "PTB storm: the module $m_ptb/s, the patched kernel $k_ptb/s, ratio $r (goal >= 0.95)"
-else
-	ok 1 "PTB storm figures found (module: '$m_ptb', patched kernel: '$k_ptb')"
-fi
-if [ -n "$m_lookup" ] && [ -n "$k_lookup" ]; then
-	r=$(awk -v a="$m_lookup" -v b="$k_lookup" 'BEGIN { printf "%.3f", b / a }')
-	awk -v r="$r" 'BEGIN { exit !(r >= 0.99) }'
-	ok $? "lookups: the patched kernel $k_lookup pps, the unpatched kernel without the module $m_lookup pps, ratio $r (goal >= 0.99)"
-else
-	ok 1 "lookup figures found (unpatched: '$m_lookup', patched kernel: '$k_lookup')"
-fi
+# compare WHAT B A GOAL TEXT: ok when B/A >= GOAL; TEXT is followed by
+# the ratio. Fails when a figure is missing from the logs.
+compare() {
+	local r
+	if [ -z "$2" ] || [ -z "$3" ]; then
+		ok 1 "$1 figures found ('$2', '$3')"
+		return
+	fi
+	r=$(awk -v a="$3" -v b="$2" 'BEGIN { printf "%.3f", b / a }')
+	awk -v r="$r" -v g="$4" 'BEGIN { exit !(r >= g) }'
+	ok $? "$5, ratio $r (goal >= $4)"
+}
+compare "PTB storm" "$m_ptb" "$k_ptb" 0.95 \
+	"PTB storm: the module $m_ptb/s, the patched kernel $k_ptb/s"
+compare lookup "$k_lookup" "$m_lookup" 0.99 \
+	"lookups: the patched kernel $k_lookup pps, the unpatched kernel without the module $m_lookup pps"
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

@@ -329,6 +329,19 @@ median() {
 LOOKUP_GOAL=0.99
 PTB_GOAL=0.9
 
+# judge RATIO GOAL DESCRIPTION SKIPPED: one TAP line, ok when RATIO >= GOAL;
+# on a debug kernel the SKIPPED line instead (the goals are for
+# production kernels).
+judge() {
+	if debug_kernel; then
+		n=$((n + 1))
+		echo "ok $n - $4"
+	else
+		awk -v r="$1" -v g="$2" 'BEGIN { exit !(r >= g) }'
+		ok $? "$3"
+	fi
+}
+
 # One udp-flood run from the client: packets per second. The cost case
 # takes the median of five; with the module (module mode) the runs
 # alternate without and with it, on a kernel that has the fix itself
@@ -364,16 +377,12 @@ case_cost() {
 		a=$(echo "$without" | median)
 		ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
 		figure "lookup: UDP sendto pps without the module $a (runs:$without), with $b (runs:$with), ratio $ratio"
-		if debug_kernel; then
-			# kmemleak's stack trace of every allocation walks the
-			# registered ftrace_ops for each stack word on 4.1
-			# (is_ftrace_trampoline()): any ftrace user costs there.
-			n=$((n + 1))
-			echo "ok $n - route lookups with/without the module $ratio # SKIP the goal ($LOOKUP_GOAL) is for production kernels (docs/matrix.md: the lookup figure on the debug kernel)"
-		else
-			awk -v r="$ratio" -v g="$LOOKUP_GOAL" 'BEGIN { exit !(r >= g) }'
-			ok $? "route lookups cost the same with the module (ratio $ratio, goal >= $LOOKUP_GOAL)"
-		fi
+		# On 4.1 kmemleak's stack trace of every allocation walks the
+		# registered ftrace_ops for each stack word
+		# (is_ftrace_trampoline()): any ftrace user costs there.
+		judge "$ratio" "$LOOKUP_GOAL" \
+			"route lookups cost the same with the module (ratio $ratio, goal >= $LOOKUP_GOAL)" \
+			"route lookups with/without the module $ratio # SKIP the goal ($LOOKUP_GOAL) is for production kernels (docs/matrix.md: the lookup figure on the debug kernel)"
 	else
 		figure "lookup: UDP sendto pps with the kernel's fix $b (runs:$with)"
 	fi
@@ -398,13 +407,9 @@ case_cost() {
 	b=$(echo "$fixed" | median)
 	ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
 	figure "ptb: processed per second, fixed $b (runs:$fixed), legacy $a (runs:$legacy), ratio $ratio"
-	if debug_kernel; then
-		n=$((n + 1))
-		echo "ok $n - a PTB storm over 10,000 routes: fixed/legacy $ratio # SKIP the goal ($PTB_GOAL) is for production kernels, this one has lockdep"
-	else
-		awk -v r="$ratio" -v g="$PTB_GOAL" 'BEGIN { exit !(r >= g) }'
-		ok $? "a PTB storm over 10,000 routes is processed at $PTB_GOAL of the legacy rate at least (ratio $ratio)"
-	fi
+	judge "$ratio" "$PTB_GOAL" \
+		"a PTB storm over 10,000 routes is processed at $PTB_GOAL of the legacy rate at least (ratio $ratio)" \
+		"a PTB storm over 10,000 routes: fixed/legacy $ratio # SKIP the goal ($PTB_GOAL) is for production kernels, this one has lockdep"
 	unload
 }
 

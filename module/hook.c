@@ -150,6 +150,23 @@ static void notrace hrp_arrived(void)
 	atomic_inc(&hrp_inflight);
 }
 
+/*
+ * For the test suite only (stress.sh window): spin this long in the last
+ * instructions of every redirected call, after it stopped being counted,
+ * so that rmmod meets calls there. 0 (the default) adds nothing.
+ */
+static unsigned int hrp_unload_window_us;
+module_param_named(unload_window_us, hrp_unload_window_us, uint, 0444);
+MODULE_PARM_DESC(unload_window_us, "test only: microseconds each redirected call spends after it stopped being counted (default 0)");
+
+/* Last thing in a replacement: the call is no longer counted. */
+static void notrace hrp_leaving(void)
+{
+	atomic_dec(&hrp_inflight);
+	if (unlikely(hrp_unload_window_us))
+		udelay(hrp_unload_window_us);
+}
+
 /* Calls of ip6_route_del() from this module that ftrace showed the hook. */
 static atomic_t hrp_selftest_seen = ATOMIC_INIT(0);
 
@@ -198,7 +215,7 @@ static void hrp_rt_update_pmtu(struct dst_entry *dst, struct sock *sk,
 {
 	hrp_arrived();
 	hrp_update_pmtu_dst(dst, sk, skb, mtu);
-	atomic_dec(&hrp_inflight);
+	hrp_leaving();
 }
 
 /*
@@ -218,7 +235,7 @@ static void hrp_update_pmtu(struct sk_buff *skb, struct net *net, __be32 mtu,
 	if (!dst->error)
 		hrp_update_pmtu_dst(dst, NULL, skb, ntohl(mtu));
 	dst_release(dst);
-	atomic_dec(&hrp_inflight);
+	hrp_leaving();
 }
 
 /* Does this delete request name a cached entry (RTM_F_CLONED)? */
@@ -241,7 +258,7 @@ static int hrp_route_del_call(struct fib6_config *cfg)
 
 	hrp_arrived();
 	err = hrp_route_del(cfg, hrp_del_names_cached(cfg));
-	atomic_dec(&hrp_inflight);
+	hrp_leaving();
 	return err;
 }
 
@@ -264,7 +281,7 @@ static void hrp_do_redirect(struct dst_entry *dst, struct sock *sk,
 	hrp_orig_do_redirect(ort ? &ort->dst : dst, sk, skb);
 	if (ort)
 		dst_release(&ort->dst);
-	atomic_dec(&hrp_inflight);
+	hrp_leaving();
 }
 
 /*

@@ -16,6 +16,10 @@
 #   churn     one /128 deleted and re-added 200 times under Packet Too Big
 #   scale     10,000 host routes each hit once: one cached entry each,
 #             slab usage back to baseline after they expire
+#   window    10 rmmod while route deletes are in the last instructions
+#             of the module's replacements (widened by the module's
+#             test parameter unload_window_us) and CPU hogs preempt
+#             them: the kernel must not run freed module code
 #   cost      route-lookup-heavy UDP with and without the module, and the
 #             Packet Too Big rate fixed versus legacy, as ratios (run it
 #             in a guest with qemu-run.sh --icount: TCG timing otherwise
@@ -33,7 +37,7 @@ MOD=ip6_hostroute_pmtu
 KNOB=net/ipv6/route/host_route_pmtu_exception
 PREFIX=fd00:4:		# hosts $PREFIX:1 .. $PREFIX:n (hex), as hrp-net counts
 
-stress_cases=${*:-badinput cycles netns churn scale cost}
+stress_cases=${*:-badinput cycles netns churn scale window cost}
 set --
 # shellcheck source=scripts/scenario.sh
 HRP_SCENARIO_LIB=1 . /hrp/scripts/scenario.sh
@@ -254,6 +258,57 @@ case_churn() {
 	[ "$r" = 0 ] && [ "$c" = 0 ]
 	ok $? "no route and no orphan cached entry left (routes $r, cached $c)"
 	unload
+}
+
+oopses() {
+	dmesg | grep -c -e 'BUG: unable to handle' -e 'general protection fault' -e 'Oops:'
+}
+
+# rmmod while calls are in the module's last instructions. On a fully
+# preemptible kernel (CONFIG_PREEMPT=y) a task can be preempted there, and
+# a sched grace period does not wait for it: the module's text must not
+# be freed under it. unload_window_us (a test parameter) makes each
+# redirected call spend 100 ms there; route deletes (process context, the
+# module's ip6_route_del() replacement) run in a loop, and twice as many
+# CPU hogs as CPUs see that they are preempted in it. On other kernels
+# the task cannot be preempted there and the case passes either way.
+case_window() {
+	unload
+	fresh
+	i=0
+	while [ $i -lt 200 ]; do
+		echo "route del ${PREFIX}:ffff/128 via $ROUTER"
+		i=$((i + 1))
+	done >/tmp/del.batch
+	cpus=$(grep -c '^processor' /proc/cpuinfo)
+	o0=$(oopses)
+	fails=0
+	i=0
+	while [ $i -lt 10 ]; do
+		insmod "$KO" unload_window_us=100000 || fails=$((fails + 1))
+		for _ in 1 2; do
+			"$IP" -n "$C" -6 -force -batch /tmp/del.batch >/dev/null 2>&1 &
+			bgpids="$bgpids $!"
+		done
+		sleep 0.2
+		h=0
+		while [ $h -lt $((2 * cpus)) ]; do
+			sh -c 'while :; do :; done' &
+			bgpids="$bgpids $!"
+			h=$((h + 1))
+		done
+		sleep 0.1
+		rmmod $MOD || fails=$((fails + 1))
+		sleep 0.2
+		stress_cleanup_bg
+		if [ "$(oopses)" != "$o0" ]; then
+			ok 1 "10 rmmod with calls in the module's last instructions, preempted: the kernel ran freed module code in cycle $((i + 1)): $(dmesg | grep -m1 -e 'BUG: unable to handle' -e 'general protection fault')"
+			echo "Bail out! an oops holds the rtnl lock, nothing more can run"
+			exit 1
+		fi
+		i=$((i + 1))
+	done
+	ok $fails "10 rmmod with calls in the module's last instructions, preempted ($(uname -v | grep -q PREEMPT && echo 'preemptible kernel' || echo 'kernel not fully preemptible')): no oops, every insmod and rmmod succeeded ($fails failed)"
 }
 
 slab_objs() {

@@ -134,11 +134,11 @@ static inline bool hrp_within_this_module(unsigned long addr)
 }
 
 /*
- * Module text may only go away once no CPU can still be running it. On
- * kernels without involuntary preemption in kernel code, one sched grace
- * period after the last redirected call has returned suffices; a fully
- * preemptible kernel also needs every task to have passed a voluntary
- * context switch (RCU-tasks), which exists from 3.18 where selected.
+ * Code may only go away once no CPU can still be running it. On kernels
+ * without involuntary preemption in kernel code, one sched grace period
+ * after the last call has returned suffices; a fully preemptible kernel
+ * also needs every task to have passed a voluntary context switch
+ * (RCU-tasks), which exists from 3.18 where selected (stub.c).
  */
 static inline void hrp_synchronize_code(void)
 {

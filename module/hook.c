@@ -29,6 +29,10 @@
  * really point at ip6_rt_update_pmtu(), and that ftrace can attach;
  * anything missing and it refuses to load, naming what is missing.
  *
+ * A callback does not send a call into module text directly but to a
+ * stub (stub.c), which counts it in and out around the replacement, so
+ * that rmmod can wait for every call, also on a fully preemptible kernel.
+ *
  * One caller can be made whole again: gcc's partial inlining moves the
  * first test of ip6_rt_update_pmtu() into ip6_update_pmtu(), which then
  * calls a ip6_rt_update_pmtu.part.N clone the hook never sees (3.13.11
@@ -60,14 +64,6 @@ typedef void (*hrp_redirect_t)(struct dst_entry *dst, struct sock *sk,
 
 static hrp_update_pmtu_t hrp_orig_update_pmtu;
 static hrp_redirect_t hrp_orig_do_redirect;
-
-/*
- * Calls running in the module's replacements. Counted by the replacements
- * themselves, not by the callbacks: a callback's redirect that never
- * arrives (another ftrace user rewrote regs->ip after it, below) must not
- * leave a count behind that rmmod would wait for.
- */
-static atomic_t hrp_inflight = ATOMIC_INIT(0);
 
 /*
  * A redirect that did not arrive. Before 3.19 ftrace has no IPMODIFY: a
@@ -143,29 +139,24 @@ static void notrace hrp_redirecting(int hook)
 	*hrp_pending_slot() = hook + 1;
 }
 
+/* Where each callback sends the calls it redirects: its stub (stub.c). */
+static unsigned long hrp_stub_addr[HRP_NR_HOOKS];
+
 /* First thing in a replacement: the redirect arrived. */
 static void notrace hrp_arrived(void)
 {
 	*hrp_pending_slot() = 0;
-	atomic_inc(&hrp_inflight);
 }
 
 /*
- * For the test suite only (stress.sh window): spin this long in the last
- * instructions of every redirected call, after it stopped being counted,
- * so that rmmod meets calls there. 0 (the default) adds nothing.
+ * For the test suite only (stress.sh window): every redirected call
+ * lingers this long in its stub after it stopped being counted, as a
+ * preempted one would, so that rmmod meets calls there. 0 (the default)
+ * adds nothing.
  */
 static unsigned int hrp_unload_window_us;
 module_param_named(unload_window_us, hrp_unload_window_us, uint, 0444);
 MODULE_PARM_DESC(unload_window_us, "test only: microseconds each redirected call spends after it stopped being counted (default 0)");
-
-/* Last thing in a replacement: the call is no longer counted. */
-static void notrace hrp_leaving(void)
-{
-	atomic_dec(&hrp_inflight);
-	if (unlikely(hrp_unload_window_us))
-		udelay(hrp_unload_window_us);
-}
 
 /* Calls of ip6_route_del() from this module that ftrace showed the hook. */
 static atomic_t hrp_selftest_seen = ATOMIC_INIT(0);
@@ -215,7 +206,6 @@ static void hrp_rt_update_pmtu(struct dst_entry *dst, struct sock *sk,
 {
 	hrp_arrived();
 	hrp_update_pmtu_dst(dst, sk, skb, mtu);
-	hrp_leaving();
 }
 
 /*
@@ -235,7 +225,6 @@ static void hrp_update_pmtu(struct sk_buff *skb, struct net *net, __be32 mtu,
 	if (!dst->error)
 		hrp_update_pmtu_dst(dst, NULL, skb, ntohl(mtu));
 	dst_release(dst);
-	hrp_leaving();
 }
 
 /* Does this delete request name a cached entry (RTM_F_CLONED)? */
@@ -254,12 +243,8 @@ static bool hrp_del_names_cached(const struct fib6_config *cfg)
 /* Runs instead of ip6_route_del() for a /128 while the sysctl is 1. */
 static int hrp_route_del_call(struct fib6_config *cfg)
 {
-	int err;
-
 	hrp_arrived();
-	err = hrp_route_del(cfg, hrp_del_names_cached(cfg));
-	hrp_leaving();
-	return err;
+	return hrp_route_del(cfg, hrp_del_names_cached(cfg));
 }
 
 /*
@@ -281,7 +266,6 @@ static void hrp_do_redirect(struct dst_entry *dst, struct sock *sk,
 	hrp_orig_do_redirect(ort ? &ort->dst : dst, sk, skb);
 	if (ort)
 		dst_release(&ort->dst);
-	hrp_leaving();
 }
 
 /*
@@ -307,7 +291,7 @@ static void notrace hrp_ftrace_update_pmtu(unsigned long ip,
 		return;
 	}
 	hrp_redirecting(HRP_HOOK_PMTU);
-	regs->ip = (unsigned long)hrp_rt_update_pmtu;
+	regs->ip = hrp_stub_addr[HRP_HOOK_PMTU];
 }
 
 static void notrace hrp_ftrace_update_pmtu_caller(unsigned long ip,
@@ -326,7 +310,7 @@ static void notrace hrp_ftrace_update_pmtu_caller(unsigned long ip,
 		return;
 	}
 	hrp_redirecting(HRP_HOOK_PMTU_CALLER);
-	regs->ip = (unsigned long)hrp_update_pmtu;
+	regs->ip = hrp_stub_addr[HRP_HOOK_PMTU_CALLER];
 }
 
 static void notrace hrp_ftrace_route_del(unsigned long ip,
@@ -349,7 +333,7 @@ static void notrace hrp_ftrace_route_del(unsigned long ip,
 		return;
 	}
 	hrp_redirecting(HRP_HOOK_ROUTE_DEL);
-	regs->ip = (unsigned long)hrp_route_del_call;
+	regs->ip = hrp_stub_addr[HRP_HOOK_ROUTE_DEL];
 }
 
 static void notrace hrp_ftrace_do_redirect(unsigned long ip,
@@ -368,12 +352,13 @@ static void notrace hrp_ftrace_do_redirect(unsigned long ip,
 		return;
 	}
 	hrp_redirecting(HRP_HOOK_REDIRECT);
-	regs->ip = (unsigned long)hrp_do_redirect;
+	regs->ip = hrp_stub_addr[HRP_HOOK_REDIRECT];
 }
 
 struct hrp_hook {
 	const char *name;
 	unsigned long addr;
+	void *body;		/* the replacement its stub calls */
 	struct ftrace_ops ops;
 	bool wanted;		/* to be installed on this kernel */
 	bool registered;
@@ -382,6 +367,7 @@ struct hrp_hook {
 static struct hrp_hook hrp_hooks[] = {
 	[HRP_HOOK_PMTU] = {
 		.name = "ip6_rt_update_pmtu",
+		.body = hrp_rt_update_pmtu,
 		.ops = {
 			.func = hrp_ftrace_update_pmtu,
 			.flags = HRP_FTRACE_OPS_FLAGS,
@@ -390,6 +376,7 @@ static struct hrp_hook hrp_hooks[] = {
 	},
 	[HRP_HOOK_ROUTE_DEL] = {
 		.name = "ip6_route_del",
+		.body = hrp_route_del_call,
 		.ops = {
 			.func = hrp_ftrace_route_del,
 			.flags = HRP_FTRACE_OPS_FLAGS,
@@ -398,6 +385,7 @@ static struct hrp_hook hrp_hooks[] = {
 	},
 	[HRP_HOOK_REDIRECT] = {
 		.name = "rt6_do_redirect",
+		.body = hrp_do_redirect,
 		.ops = {
 			.func = hrp_ftrace_do_redirect,
 			.flags = HRP_FTRACE_OPS_FLAGS,
@@ -407,6 +395,7 @@ static struct hrp_hook hrp_hooks[] = {
 	/* Only where the compiler inlined part of ip6_rt_update_pmtu(). */
 	[HRP_HOOK_PMTU_CALLER] = {
 		.name = "ip6_update_pmtu",
+		.body = hrp_update_pmtu,
 		.ops = {
 			.func = hrp_ftrace_update_pmtu_caller,
 			.flags = HRP_FTRACE_OPS_FLAGS,
@@ -611,11 +600,22 @@ int hrp_hooks_install(void)
 	unsigned int i;
 	int err;
 
+	err = hrp_stubs_alloc(ARRAY_SIZE(hrp_hooks));
+	if (err)
+		return err;
 	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
 		struct hrp_hook *h = &hrp_hooks[i];
 
 		if (!h->wanted)
 			continue;
+		hrp_stub_addr[i] = hrp_stub_build(i, h->body, h->addr,
+						  hrp_unload_window_us);
+		if (!hrp_stub_addr[i]) {
+			pr_err(HRP_NAME ": %s() is out of reach of a call from the module area; not loading\n",
+			       h->name);
+			err = -ERANGE;
+			goto fail;
+		}
 		err = ftrace_set_filter_ip(&h->ops, h->addr, 0, 0);
 		if (err) {
 			pr_err(HRP_NAME ": ftrace cannot attach to %s() (error %d); not loading\n",
@@ -707,7 +707,7 @@ const char *hrp_hooks_describe(void)
  */
 void hrp_hooks_remove(void)
 {
-	unsigned int i, waited;
+	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
 		struct hrp_hook *h = &hrp_hooks[i];
@@ -719,17 +719,10 @@ void hrp_hooks_remove(void)
 		h->registered = false;
 	}
 	/*
-	 * A CPU a callback redirected is, until it passes a quiescent state,
-	 * either in the trampoline or past hrp_arrived(): after this, every
-	 * redirected call is counted in hrp_inflight, and only calls that
-	 * really run the module's code are. Those return without blocking.
+	 * The callbacks run with preemption disabled: after this no CPU is in
+	 * one, and no call will be sent to a stub but those on their way.
 	 */
 	synchronize_sched();
-	for (waited = 0; atomic_read(&hrp_inflight); waited++) {
-		if (waited == 1000)
-			pr_warn(HRP_NAME ": unloading: waiting for %d call(s) still in the module's code to return\n",
-				atomic_read(&hrp_inflight));
-		msleep(1);
-	}
-	hrp_synchronize_code();
+	hrp_stubs_close();
+	hrp_stubs_free();
 }

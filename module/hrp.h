@@ -10,6 +10,8 @@
  *               rt6_do_redirect() (and of
  *               ip6_update_pmtu() where the first was partly inlined into
  *               it), checked at load
+ *   stub.c      the code a redirected call enters and leaves the module
+ *               by, in a page that can outlive the module's text
  *   netns.c     per network namespace state: the sysctl, the expiry timer
  *   main.c      load and unload, in that order of pieces
  *   compat.h    the differences between 3.10 and 4.1
@@ -75,6 +77,14 @@ int hrp_netns_init(void);
 void hrp_netns_exit(void);
 
 extern atomic_t hrp_clones_removed;
+
+/* stub.c */
+int hrp_stubs_alloc(unsigned int n);
+unsigned long hrp_stub_build(unsigned int i, void *body, unsigned long orig,
+			     unsigned int window_us);
+void hrp_stubs_close(void);
+void hrp_stubs_free(void);
+const char *hrp_stubs_leftover(void);
 
 /* hook.c */
 int hrp_hooks_resolve(void);

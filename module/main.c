@@ -63,8 +63,8 @@ static void __exit hrp_exit(void)
 	hrp_hooks_remove();
 	atomic_set(&hrp_clones_removed, 0);
 	hrp_netns_exit();
-	pr_info(HRP_NAME ": unloaded: hooks removed, %d cached route(s) of the module deleted; the kernel's own PMTU behaviour is back\n",
-		atomic_read(&hrp_clones_removed));
+	pr_info(HRP_NAME ": unloaded: hooks removed, %d cached route(s) of the module deleted; the kernel's own PMTU behaviour is back%s\n",
+		atomic_read(&hrp_clones_removed), hrp_stubs_leftover());
 }
 
 module_init(hrp_init);
@@ -72,6 +72,6 @@ module_exit(hrp_exit);
 
 MODULE_DESCRIPTION("Keep configured IPv6 /128 gateway routes from expiring after a Packet Too Big: learn the path MTU in a cached clone, as Linux 4.2+ does");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("1.3.1");
+MODULE_VERSION("1.4.0");
 MODULE_AUTHOR("ip6_hostroute_pmtu developers");
 MODULE_INFO(sysctl, "net.ipv6.route.host_route_pmtu_exception (per netns; 1 fixed, default; 0 kernel behaviour)");

@@ -309,6 +309,15 @@ case_window() {
 		i=$((i + 1))
 	done
 	ok $fails "10 rmmod with calls in the module's last instructions, preempted ($(uname -v | grep -q PREEMPT && echo 'preemptible kernel' || echo 'kernel not fully preemptible')): no oops, every insmod and rmmod succeeded ($fails failed)"
+	# Where nothing can wait for a preempted task, the stubs' page is
+	# left allocated at each unload, and the unload line says so.
+	line=$(dmesg | grep "$MOD: unloaded" | tail -n 1)
+	if uname -v | grep -q PREEMPT; then
+		echo "$line" | grep -q 'stays allocated'
+	else
+		! echo "$line" | grep -q 'stays allocated'
+	fi
+	ok $? "the unload line says whether the page of call stubs stays allocated (${line#*back})"
 }
 
 slab_objs() {

@@ -81,8 +81,12 @@ static u8 *hrp_emit_rel(u8 *p, const char *op, size_t n, unsigned long target,
 	return p + n + 4 + tail_n;
 }
 
-#define HRP_EMIT(p, bytes) ({ memcpy(p, bytes, sizeof(bytes) - 1);	\
-			      (p) + sizeof(bytes) - 1; })
+/* @n bytes of code as they are. */
+static u8 *hrp_emit(u8 *p, const char *bytes, size_t n)
+{
+	memcpy(p, bytes, n);
+	return p + n;
+}
 
 /**
  * hrp_stubs_alloc() - the page the stubs live in
@@ -134,21 +138,24 @@ unsigned long hrp_stub_build(unsigned int i, void *body, unsigned long orig,
 
 	s->count = 0;
 	s->going = 0;
+	/* lock incl count(%rip); cmpb $0, going(%rip) */
 	p = hrp_emit_rel(p, "\xf0\xff\x05", 3, count, "", 0, &ok);
 	p = hrp_emit_rel(p, "\x80\x3d", 2, going, "\x00", 1, &ok);
 	jne = p;
-	p = HRP_EMIT(p, "\x75\x00");			/* jne rel8, below */
+	p = hrp_emit(p, "\x75\x00", 2);			/* jne rel8, below */
+	/* call body; lock decl count(%rip) */
 	p = hrp_emit_rel(p, "\xe8", 1, (unsigned long)body, "", 0, &ok);
 	p = hrp_emit_rel(p, "\xf0\xff\x0d", 3, count, "", 0, &ok);
 	if (window_us) {
-		p = HRP_EMIT(p, "\x50\xbf");		/* push %rax; mov $, %edi */
+		p = hrp_emit(p, "\x50\xbf", 2);		/* push %rax; mov $, %edi */
 		memcpy(p, &window_us, 4);
 		p += 4;
 		p = hrp_emit_rel(p, "\xe8", 1, (unsigned long)__udelay, "", 0,
 				 &ok);
-		p = HRP_EMIT(p, "\x58");		/* pop %rax */
+		p = hrp_emit(p, "\x58", 1);		/* pop %rax */
 	}
-	p = HRP_EMIT(p, "\xc3");			/* ret */
+	p = hrp_emit(p, "\xc3", 1);			/* ret */
+	/* 1: lock decl count(%rip); jmp orig + MCOUNT_INSN_SIZE */
 	jne[1] = p - (jne + 2);
 	p = hrp_emit_rel(p, "\xf0\xff\x0d", 3, count, "", 0, &ok);
 	p = hrp_emit_rel(p, "\xe9", 1, orig + MCOUNT_INSN_SIZE, "", 0, &ok);
@@ -184,7 +191,7 @@ void hrp_stubs_close(void)
 		if (waited == 1000)
 			pr_warn(HRP_NAME ": unloading: waiting for %u call(s) still in the module's code to return\n",
 				busy);
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 }
 

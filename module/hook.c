@@ -44,7 +44,6 @@
  * reply mark (compat.h).
  */
 #include <linux/kallsyms.h>
-#include <linux/delay.h>
 #include <linux/hardirq.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>

@@ -251,6 +251,15 @@ elif step "affected kernels of $shared built" scripts/shared-kernels.sh "$shared
 				--log "$B/qemu-$v-module.log" --ko "$ko" -- module.sh
 			step "$v: dkms builds the module (dkms.conf, compiler wrapper)" \
 				scripts/dkms-check.sh "$kb" -- "${kv[@]}"
+			for layout in rhel debian; do
+				if hd=$(scripts/headers-tree.sh --layout "$layout" "$kb" \
+					"$B/headers-$layout-$v" | tail -n 1); then
+					step "$v: dkms builds and installs the module against a $layout-style headers tree" \
+						scripts/dkms-check.sh "$hd" -- "${kv[@]}"
+				else
+					result 1 "$v: $layout-style headers tree made from the build folder"
+				fi
+			done
 			step "$v QEMU: KUnit suites fail without the module, as on any unfixed kernel" \
 				scripts/kunit-run.sh --kernel "$kb" --expect fail -- "${kv[@]}"
 			step "$v QEMU: KUnit suites pass with the module" \

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # dkms.conf as DKMS reads it: add the module to a private DKMS tree and
-# build it for one kernel build (or headers) directory, as a distribution's
-# DKMS would on a kernel upgrade:
+# build and install it for one kernel build (or headers) directory, as a
+# distribution's DKMS would on a kernel upgrade:
 #
-#   scripts/dkms-check.sh [--excluded] KERNEL_BUILD [-- MAKEVAR=value ...]
+#   scripts/dkms-check.sh [--excluded] [--keep FILE] KERNEL_BUILD [-- MAKEVAR=value ...]
 #
 # --excluded: the kernel is outside BUILD_EXCLUSIVE_KERNEL (4.2 and later):
 # DKMS must say so and build nothing. Otherwise the module must build, for
@@ -13,16 +13,21 @@
 # CC= or LD= with flags becomes a wrapper first in PATH (a real user builds
 # with the distribution's own compiler), HOSTCC= is not needed, the rest
 # go to make through MAKEFLAGS. Nothing outside a temporary folder is
-# touched. TAP.
+# touched but FILE: --keep copies the installed module there, to load it
+# in a guest. TAP.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 excluded=0
-if [ "${1:-}" = --excluded ]; then
-	excluded=1
-	shift
-fi
-[ $# -ge 1 ] || { echo "usage: $0 [--excluded] KERNEL_BUILD [-- MAKEVAR=value ...]" >&2; exit 2; }
+keep=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--excluded) excluded=1; shift ;;
+	--keep) keep=${2:?}; shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || { echo "usage: $0 [--excluded] [--keep FILE] KERNEL_BUILD [-- MAKEVAR=value ...]" >&2; exit 2; }
 kb=$(cd "$1" && pwd) || exit 2
 shift
 [ "${1:-}" = -- ] && shift
@@ -70,11 +75,38 @@ if [ "$excluded" = 1 ]; then
 	r=$?
 	echo "$([ "$r" = 0 ] || echo "not ")ok 2 - dkms build for $kver: excluded by BUILD_EXCLUSIVE_KERNEL, says so, builds nothing (exit $rc)"
 else
-	vm=""
-	[ -n "$ko" ] && vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
-	[ "$rc" = 0 ] && [ "$vm" = "$kver" ]
+	vm="" what=none
+	if [ -n "$ko" ]; then
+		vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+		# an affected kernel gets the fix, not the refusal stub
+		what=$(modinfo -F description "$ko" | sed -n 's/.*(not for this kernel: \(.*\))$/the refusal stub: \1/p')
+		what=${what:-the fix}
+	fi
+	[ "$rc" = 0 ] && [ "$vm" = "$kver" ] && [ "$what" = "the fix" ]
 	r=$?
-	echo "$([ "$r" = 0 ] || echo "not ")ok 2 - dkms build for $kver: $name.ko built (exit $rc, vermagic ${vm:-none})"
+	echo "$([ "$r" = 0 ] || echo "not ")ok 2 - dkms build for $kver: $name.ko built, $what (exit $rc, vermagic ${vm:-none})"
+	# dkms install into a private /lib/modules, then depmod there as the
+	# kernel package's triggers would: modprobe must find the module.
+	root=$tmp/root
+	mkdir -p "$root/lib/modules/$kver"
+	out=$("${d[@]}" install -k "$kver" --kernelsourcedir "$kb" \
+		--installtree "$root/lib/modules" --no-depmod 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/# /'
+	dep=""
+	if [ "$rc" = 0 ] && depmod -b "$root" "$kver" 2>&1 | sed 's/^/# depmod: /'; then
+		dep=$(grep -o "^[^:]*$name\.ko[^:]*" "$root/lib/modules/$kver/modules.dep" || true)
+	fi
+	[ "$rc" = 0 ] && [ -n "$dep" ]
+	i=$?
+	echo "$([ "$i" = 0 ] || echo "not ")ok 3 - dkms install for $kver: in modules.dep as ${dep:-nothing} (exit $rc)"
+	[ "$i" = 0 ] || r=1
+	if [ -n "$keep" ] && [ "$i" = 0 ]; then
+		cp "$root/lib/modules/$kver/$dep" "$keep"
+		echo "# installed module copied to $keep"
+	fi
+	echo "1..3"
+	exit "$r"
 fi
 echo "1..2"
 exit "$r"

@@ -19,6 +19,11 @@
 #   --icount         deterministic TCG (-icount): guest time follows the
 #                    instructions executed, not the host's load; for
 #                    measurements
+#   --tcg-single     TCG with every vCPU in one host thread (thread=single):
+#                    QEMU 7.2's multi-threaded TCG can keep running a stale
+#                    translation of kernel text another vCPU has just
+#                    rewritten (docs/matrix.md, "The CentOS 7.1 soft
+#                    lockup"); for cases that patch hot code under load
 #
 # With a build directory, the kernel's own networking modules (net/ and
 # drivers/net/ in modules.order) are loaded at boot, before TEST.
@@ -42,6 +47,7 @@ append=""
 splat=0
 allowed='^$'
 icount=()
+tcg=tcg
 pack=()
 
 usage() {
@@ -64,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--allow-splat) splat=1; shift ;;
 	--allow-warning) allowed=$2; shift 2 ;;
 	--icount) icount=(-icount 'shift=1,sleep=off'); shift ;;
+	--tcg-single) tcg=tcg,thread=single; shift ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -109,7 +116,7 @@ qemu_base=(qemu-system-x86_64 -nographic -no-reboot -nodefaults -serial stdio
 	-m "$mem" -smp "$smp" -kernel "$kernel" -initrd "$initrd")
 
 # KVM fails on these guests on some hosts: use it only if a probe works.
-accel=(-accel tcg)
+accel=(-accel "$tcg")
 if [ "${HRP_KVM:-auto}" != 0 ] && [ -w /dev/kvm ]; then
 	probe=$(mktemp "$top/.build/initramfs.XXXXXX")
 	"$here/mkinitramfs.sh" "$probe" -- true

@@ -23,8 +23,10 @@
 # Output is TAP; each assertion line says what was seen.
 #
 # Needs root, network namespaces, veth, iproute2's ip and a ping (busybox's
-# is used when present). Environment: HRP_IP (path of iproute2's ip),
-# HRP_NET (path of the hrp-net helper, for the cases that need it),
+# is used when present, else ping6 or ping -6). Environment: HRP_IP (path
+# of iproute2's ip), HRP_PING (the ping command, e.g. "ping6"),
+# HRP_NET (path of the hrp-net helper, for the cases that need it; "none":
+# do without, as a clone where "make tools" was not run),
 # HRP_EXPIRES (client net.ipv6.route.mtu_expires, default 8 seconds).
 
 set -u
@@ -122,10 +124,17 @@ if [ -z "$IP" ]; then
 fi
 [ -n "$IP" ] || die2 "iproute2's ip not found (set HRP_IP)"
 
-if command -v busybox >/dev/null 2>&1; then
-	BB=busybox
+# The ping: busybox's when present; else iputils' ping6, a program of its
+# own before iputils s20150815 (CentOS 7.0-7.2, Debian 8 and Ubuntu 14.04
+# ship 20121221, whose ping has no -6); else ping -6. HRP_PING: another.
+if [ -n "${HRP_PING:-}" ]; then
+	PING=$HRP_PING
+elif command -v busybox >/dev/null 2>&1; then
+	PING="busybox ping -6"
+elif command -v ping6 >/dev/null 2>&1; then
+	PING=ping6
 else
-	BB=""
+	PING="ping -6"
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -137,6 +146,8 @@ if [ -z "$HRP_NET" ]; then
 			break
 		fi
 	done
+elif [ "$HRP_NET" = none ]; then
+	HRP_NET=""	# as a clone without "make tools": the system's ping
 fi
 
 [ "$(id -u)" = 0 ] || die2 "must run as root"
@@ -205,6 +216,24 @@ nsx() {
 	"$IP" netns exec "$ns" "$@"
 }
 
+# ipn NS ARGS: iproute2's ip in namespace NS. "ip -n" came with iproute2
+# 3.19; the ip of the distributions that ran affected kernels (3.10 on
+# CentOS 7.0-7.2, 3.12 on Ubuntu 14.04, 3.16 on Debian 8) has only
+# "ip netns exec".
+if "$IP" help 2>&1 | grep -q -- '-n\[etns\]'; then
+	ipn() {
+		ipn_ns=$1
+		shift
+		"$IP" -n "$ipn_ns" "$@"
+	}
+else
+	ipn() {
+		ipn_ns=$1
+		shift
+		"$IP" netns exec "$ipn_ns" "$IP" "$@"
+	}
+fi
+
 sysctl_w() {
 	nsx "$1" sh -c "echo $3 > /proc/sys/$2"
 }
@@ -216,10 +245,9 @@ ping6() {
 	# instead of answering with a Packet Too Big).
 	if [ -n "$HRP_NET" ]; then
 		nsx "$1" "$HRP_NET" ping "$2" "$3"
-	elif [ -n "$BB" ]; then
-		nsx "$1" $BB ping -6 -c 1 -W 1 -w 1 -s "$3" "$2" >/dev/null 2>&1
 	else
-		nsx "$1" ping -6 -c 1 -W 1 -w 1 -s "$3" "$2" >/dev/null 2>&1
+		# shellcheck disable=SC2086 # PING is a command and its options
+		nsx "$1" $PING -c 1 -W 1 -w 1 -s "$3" "$2" >/dev/null 2>&1
 	fi
 }
 
@@ -231,7 +259,7 @@ setup() {
 		sysctl_w "$ns" net/ipv6/conf/all/accept_dad 0
 		sysctl_w "$ns" net/ipv6/conf/default/accept_dad 0
 		sysctl_w "$ns" net/ipv6/conf/default/accept_ra 0
-		"$IP" -n "$ns" link set lo up
+		ipn "$ns" link set lo up
 	done
 	sysctl_w "$C" net/ipv6/route/gc_interval "$GC_INTERVAL" || return 1
 	sysctl_w "$C" net/ipv6/route/mtu_expires "$EXPIRES" || return 1
@@ -243,22 +271,22 @@ setup() {
 	sysctl_w "$R" net/ipv6/conf/default/forwarding 1 || return 1
 	sysctl_w "$R" net/ipv6/conf/all/forwarding 1 || return 1
 
-	"$IP" -n "$C" link add c0 type veth peer name r0 netns "$R" || return 1
-	"$IP" -n "$R" link add r1 type veth peer name s0 netns "$S" || return 1
-	"$IP" -n "$R" link set r1 mtu "$NARROW" || return 1
+	ipn "$C" link add c0 type veth peer name r0 netns "$R" || return 1
+	ipn "$R" link add r1 type veth peer name s0 netns "$S" || return 1
+	ipn "$R" link set r1 mtu "$NARROW" || return 1
 
-	"$IP" -n "$C" link set c0 up
-	"$IP" -n "$R" link set r0 up
-	"$IP" -n "$R" link set r1 up
-	"$IP" -n "$S" link set s0 up
-	"$IP" -n "$C" -6 addr add $CLIENT/64 dev c0 nodad || return 1
-	"$IP" -n "$R" -6 addr add $ROUTER/64 dev r0 nodad || return 1
-	"$IP" -n "$R" -6 addr add fd00:2::1/64 dev r1 nodad || return 1
+	ipn "$C" link set c0 up
+	ipn "$R" link set r0 up
+	ipn "$R" link set r1 up
+	ipn "$S" link set s0 up
+	ipn "$C" -6 addr add $CLIENT/64 dev c0 nodad || return 1
+	ipn "$R" -6 addr add $ROUTER/64 dev r0 nodad || return 1
+	ipn "$R" -6 addr add fd00:2::1/64 dev r1 nodad || return 1
 	for a in $SERVER fd00:2::5 fd00:2::6; do
-		"$IP" -n "$S" -6 addr add "$a/64" dev s0 nodad || return 1
+		ipn "$S" -6 addr add "$a/64" dev s0 nodad || return 1
 	done
-	"$IP" -n "$S" -6 route add default via fd00:2::1 || return 1
-	"$IP" -n "$C" -6 route add $SERVER/128 via $ROUTER || return 1
+	ipn "$S" -6 route add default via fd00:2::1 || return 1
+	ipn "$C" -6 route add $SERVER/128 via $ROUTER || return 1
 	# Links take a moment to come up: wait until the server answers.
 	tries=0
 	until ping6 "$C" $SERVER 56; do
@@ -271,19 +299,21 @@ setup() {
 }
 
 # The configured route as the user sees it (cached clones are not listed).
+# -o: iproute2 before 4.x prints a cached entry's "cache expires ... mtu ..."
+# on a second line; one record per line with it, the same line with later ones.
 route_line() {
-	"$IP" -n "$C" -6 route show table "${2:-main}" 2>/dev/null |
+	ipn "$C" -o -6 route show table "${2:-main}" 2>/dev/null |
 		grep "^$1 " | grep -v '^fe80'
 }
 cache_line() {
-	"$IP" -n "$C" -6 route show cache table "${2:-main}" 2>/dev/null |
+	ipn "$C" -o -6 route show cache table "${2:-main}" 2>/dev/null |
 		grep "^$1 "
 }
 route_get() {
-	"$IP" -n "$C" -6 route get "$1" 2>&1 | head -n 1
+	ipn "$C" -o -6 route get "$1" 2>&1 | head -n 1
 }
 del_route() {
-	"$IP" -n "$C" -6 route del "$@" 2>&1
+	ipn "$C" -6 route del "$@" 2>&1
 }
 
 # ---- the assertions shared by the cases -----------------------------------
@@ -413,24 +443,24 @@ case_tcp() {
 # dst->ops->update_pmtu(). The router's link towards the server is left
 # wide: no ICMPv6 Packet Too Big is involved in this case.
 case_sit() {
-	if ! "$IP" -n "$C" link add sc type sit local 192.0.2.2 \
+	if ! ipn "$C" link add sc type sit local 192.0.2.2 \
 		remote 192.0.2.1 ttl 64 2>/dev/null; then
 		skip "sit: 6in4 tunnel" "this kernel has no sit driver"
 		return 0
 	fi
-	"$IP" -n "$R" link add sr type sit local 192.0.2.1 remote 192.0.2.2 ttl 64
-	"$IP" -n "$R" link set r1 mtu 1500
-	"$IP" -n "$C" link set c0 mtu 1492
-	"$IP" -n "$C" addr add 192.0.2.2/24 dev c0
-	"$IP" -n "$R" addr add 192.0.2.1/24 dev r0
-	"$IP" -n "$C" link set sc mtu 1480 up
-	"$IP" -n "$R" link set sr mtu 1472 up
-	"$IP" -n "$C" -6 addr add fd00:3::2/64 dev sc nodad
-	"$IP" -n "$R" -6 addr add fd00:3::1/64 dev sr nodad
-	"$IP" -n "$C" -6 route replace $SERVER/128 via fd00:3::1 dev sc
+	ipn "$R" link add sr type sit local 192.0.2.1 remote 192.0.2.2 ttl 64
+	ipn "$R" link set r1 mtu 1500
+	ipn "$C" link set c0 mtu 1492
+	ipn "$C" addr add 192.0.2.2/24 dev c0
+	ipn "$R" addr add 192.0.2.1/24 dev r0
+	ipn "$C" link set sc mtu 1480 up
+	ipn "$R" link set sr mtu 1472 up
+	ipn "$C" -6 addr add fd00:3::2/64 dev sc nodad
+	ipn "$R" -6 addr add fd00:3::1/64 dev sr nodad
+	ipn "$C" -6 route replace $SERVER/128 via fd00:3::1 dev sc
 	# Modern kernels drop cached PMTU entries through a gateway that is not
 	# known as a router; sit has no Neighbor Discovery to say so.
-	"$IP" -n "$C" -6 neigh replace fd00:3::1 dev sc lladdr 192.0.2.1 \
+	ipn "$C" -6 neigh replace fd00:3::1 dev sc lladdr 192.0.2.1 \
 		nud permanent router 2>/dev/null
 	ping6 "$C" $SERVER 56
 	before=$(route_line $SERVER)
@@ -442,11 +472,11 @@ case_sit() {
 # F7: routes the bug never touched behave exactly as before: a /127 with a
 # gateway, a /128 without one, and the same /128 in another table.
 case_f7() {
-	"$IP" -n "$C" -6 route add fd00:2::4/127 via $ROUTER
-	"$IP" -n "$C" -6 route add fd00:2::6/128 dev c0
-	"$IP" -n "$C" -6 route add $SERVER/128 via $ROUTER table 100
+	ipn "$C" -6 route add fd00:2::4/127 via $ROUTER
+	ipn "$C" -6 route add fd00:2::6/128 dev c0
+	ipn "$C" -6 route add $SERVER/128 via $ROUTER table 100
 	sysctl_w "$R" net/ipv6/conf/all/proxy_ndp 1
-	"$IP" -n "$R" -6 neigh add proxy fd00:2::6 dev r0
+	ipn "$R" -6 neigh add proxy fd00:2::6 dev r0
 
 	b127=$(route_line fd00:2::4/127)
 	bdev=$(route_line fd00:2::6)
@@ -536,7 +566,7 @@ case_flush() {
 	cache=$(cache_line $SERVER)
 	check "flush: a cached entry holds mtu $NARROW" "$cache" \
 		contains "$cache" " mtu $NARROW"
-	out=$("$IP" -n "$C" -6 route flush cache 2>&1)
+	out=$(ipn "$C" -6 route flush cache 2>&1)
 	rc=$?
 	check "flush: ip -6 route flush cache succeeds" "exit $rc $out" [ "$rc" = 0 ]
 	line=$(route_line $SERVER)
@@ -563,7 +593,7 @@ case_flush() {
 case_delcache() {
 	long_expiry
 	other=fd00:2::5
-	"$IP" -n "$C" -6 route add $other/128 via $ROUTER
+	ipn "$C" -6 route add $other/128 via $ROUTER
 	bother=$(route_line $other)
 	before=$(route_line $SERVER)
 	ptb_server
@@ -574,7 +604,7 @@ case_delcache() {
 		contains "$c1" " mtu $NARROW"
 	check "delcache: the second destination has a cached entry" "$c2" \
 		contains "$c2" " mtu $NARROW"
-	out=$("$IP" -n "$C" -6 route flush cache $SERVER 2>&1)
+	out=$(ipn "$C" -6 route flush cache $SERVER 2>&1)
 	rc=$?
 	check "delcache: flush cache of one destination succeeds" \
 		"exit $rc $out" [ "$rc" = 0 ]
@@ -615,7 +645,7 @@ case_delcache() {
 case_replace() {
 	long_expiry
 	ptb_server
-	out=$("$IP" -n "$C" -6 route replace $SERVER/128 via $ROUTER dev c0 \
+	out=$(ipn "$C" -6 route replace $SERVER/128 via $ROUTER dev c0 \
 		hoplimit 9 2>&1)
 	rc=$?
 	check "replace: route replace succeeds" "exit $rc $out" [ "$rc" = 0 ]
@@ -644,7 +674,7 @@ case_replace() {
 link_local() {
 	tries=0
 	while [ $tries -lt 30 ]; do
-		ll=$("$IP" -n "$1" -6 addr show dev "$2" scope link |
+		ll=$(ipn "$1" -6 addr show dev "$2" scope link |
 			sed -n 's/.*inet6 \(fe80[^/]*\).*/\1/p' | head -n 1)
 		if [ -n "$ll" ]; then
 			echo "$ll"
@@ -665,7 +695,7 @@ case_redirect() {
 	rll=$(link_local "$R" r0)
 	cll=$(link_local "$C" c0)
 	# Redirects come from the first hop's link-local address.
-	"$IP" -n "$C" -6 route replace $SERVER/128 via "$rll" dev c0 \
+	ipn "$C" -6 route replace $SERVER/128 via "$rll" dev c0 \
 		advmss 1000 hoplimit 7
 	ping6 "$C" $SERVER 56
 	before=$(route_line $SERVER)
@@ -721,7 +751,7 @@ case_ra() {
 	long_expiry
 	sysctl_w "$C" net/ipv6/conf/c0/accept_ra 1
 	sysctl_w "$C" net/ipv6/conf/c0/accept_ra_rt_info_max_plen 128
-	"$IP" -n "$C" -6 route del $SERVER/128
+	ipn "$C" -6 route del $SERVER/128
 	rll=$(link_local "$R" r0)
 	cll=$(link_local "$C" c0)
 	send_ra "$cll" 300
@@ -751,7 +781,7 @@ case_ra() {
 
 # Packets the router received on one of its links.
 rx_packets() {
-	"$IP" -n "$R" -s link show dev "$1" |
+	ipn "$R" -s link show dev "$1" |
 		awk 'f { print $2; exit } /RX:/ { f = 1 }'
 }
 
@@ -781,13 +811,13 @@ case_ecmp() {
 	if [ -e /proc/sys/net/ipv6/fib_multipath_hash_policy ]; then
 		sysctl_w "$C" net/ipv6/fib_multipath_hash_policy 1
 	fi
-	"$IP" -n "$C" link add c1 type veth peer name r2 netns "$R"
-	"$IP" -n "$C" link set c1 up
-	"$IP" -n "$R" link set r2 up
-	"$IP" -n "$C" -6 addr add fd00:4::2/64 dev c1 nodad
-	"$IP" -n "$R" -6 addr add fd00:4::1/64 dev r2 nodad
-	"$IP" -n "$C" -6 route del $SERVER/128
-	"$IP" -n "$C" -6 route add $SERVER/128 nexthop via $ROUTER dev c0 \
+	ipn "$C" link add c1 type veth peer name r2 netns "$R"
+	ipn "$C" link set c1 up
+	ipn "$R" link set r2 up
+	ipn "$C" -6 addr add fd00:4::2/64 dev c1 nodad
+	ipn "$R" -6 addr add fd00:4::1/64 dev r2 nodad
+	ipn "$C" -6 route del $SERVER/128
+	ipn "$C" -6 route add $SERVER/128 nexthop via $ROUTER dev c0 \
 		nexthop via fd00:4::1 dev c1
 	ping6 "$C" fd00:4::1 56
 	ping6 "$C" $SERVER 56
@@ -806,7 +836,7 @@ case_ecmp() {
 	# each next hop report it (a 6.18 host, after pmtu.sh had run on it,
 	# listed no exception of this multipath route in "show cache", while
 	# "route get ... oif c1" showed it).
-	cache="$(cache_line $SERVER) | $("$IP" -n "$C" -6 route get $SERVER oif c0 2>&1 | head -n 1) | $("$IP" -n "$C" -6 route get $SERVER oif c1 2>&1 | head -n 1)"
+	cache="$(cache_line $SERVER) | $(ipn "$C" -o -6 route get $SERVER oif c0 2>&1 | head -n 1) | $(ipn "$C" -o -6 route get $SERVER oif c1 2>&1 | head -n 1)"
 	check "ecmp: the Packet Too Big was taken: a cached entry holds mtu $NARROW" \
 		"$cache" contains "$cache" " mtu $NARROW"
 	a=$(rx_packets r0)
@@ -816,7 +846,7 @@ case_ecmp() {
 	b2=$(($(rx_packets r2) - b))
 	check "ecmp: after a Packet Too Big, 16 flows still use both next hops" \
 		"r0 $a2, r2 $b2 packets" both_used "$a2" "$b2"
-	line=$("$IP" -n "$C" -6 route show $SERVER/128)
+	line=$(ipn "$C" -o -6 route show $SERVER/128)
 	check "ecmp: the multipath route shows no expires and no mtu" \
 		"$line" lacks_all "$line"
 }
@@ -825,25 +855,25 @@ case_ecmp() {
 # B dev sit"): a /128 without gateway, RTF_NONEXTHOP on 3.x, which lookups
 # hand out uncloned. The sit driver lowers its path MTU to 1472 (F9).
 case_peer() {
-	if ! "$IP" -n "$C" link add sc type sit local 192.0.2.2 \
+	if ! ipn "$C" link add sc type sit local 192.0.2.2 \
 		remote 192.0.2.1 ttl 64 2>/dev/null; then
 		skip "peer: point-to-point sit tunnel" "this kernel has no sit driver"
 		return 0
 	fi
-	"$IP" -n "$R" link add sr type sit local 192.0.2.1 remote 192.0.2.2 ttl 64
-	"$IP" -n "$C" link set c0 mtu 1492
-	"$IP" -n "$C" addr add 192.0.2.2/24 dev c0
-	"$IP" -n "$R" addr add 192.0.2.1/24 dev r0
-	"$IP" -n "$C" link set sc mtu 1480 up
-	"$IP" -n "$R" link set sr mtu 1480 up
+	ipn "$R" link add sr type sit local 192.0.2.1 remote 192.0.2.2 ttl 64
+	ipn "$C" link set c0 mtu 1492
+	ipn "$C" addr add 192.0.2.2/24 dev c0
+	ipn "$R" addr add 192.0.2.1/24 dev r0
+	ipn "$C" link set sc mtu 1480 up
+	ipn "$R" link set sr mtu 1480 up
 	# IPv6 peer addresses came with 3.11: before, the kernel refuses an
 	# address whose IFA_ADDRESS differs from IFA_LOCAL, and there is no
 	# peer route to lose.
-	if ! "$IP" -n "$C" -6 addr add fd00:3::2 peer fd00:3::1 dev sc nodad 2>/dev/null; then
+	if ! ipn "$C" -6 addr add fd00:3::2 peer fd00:3::1 dev sc nodad 2>/dev/null; then
 		skip "peer: point-to-point peer route" "this kernel takes no IPv6 peer address (3.11 added them)"
 		return 0
 	fi
-	"$IP" -n "$R" -6 addr add fd00:3::1 peer fd00:3::2 dev sr nodad
+	ipn "$R" -6 addr add fd00:3::1 peer fd00:3::2 dev sr nodad
 	peer=fd00:3::1
 	ping6 "$C" $peer 56
 	before=$(route_line $peer)

@@ -73,7 +73,8 @@ cp "$ipbin" "$root/usr/sbin/ip"
 # The dynamic loader and every library a program links against, at the same
 # paths.
 copy_libs() {
-	ldd "$1" | awk '/=>/ { print $3 } /^\t\// { print $1 }' | while read -r lib; do
+	# a static program has none ("not a dynamic executable", exit 1)
+	{ ldd "$1" 2>/dev/null || true; } | awk '/=>/ { print $3 } /^\t\// { print $1 }' | while read -r lib; do
 		[ -f "$lib" ] || continue
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"

@@ -506,6 +506,23 @@ static int hrp_missing(const char *what)
 }
 
 /**
+ * hrp_lookup_name() - kallsyms_lookup_name(), letting other tasks run first
+ * @name: the symbol
+ *
+ * Each lookup walks every symbol of the kernel (a RHEL 7 kernel has over
+ * 100,000) without scheduling. The module makes about twenty at load, in
+ * process context: on a PREEMPT_VOLUNTARY kernel busy in softirq they held
+ * the CPU for over 20 s in QEMU (a soft lockup), so yield between them.
+ *
+ * Return: the symbol's address, or 0.
+ */
+unsigned long hrp_lookup_name(const char *name)
+{
+	cond_resched();
+	return kallsyms_lookup_name(name);
+}
+
+/**
  * hrp_hooks_resolve() - find and check everything the module needs
  *
  * Resolves the unexported kernel functions and the functions to hook, and
@@ -518,22 +535,22 @@ int hrp_hooks_resolve(void)
 	unsigned int i, j;
 
 	/* Linux 4.2 (and RHEL 7.3 onwards) clone on PMTU by themselves. */
-	if (kallsyms_lookup_name("rt6_cache_allowed_for_pmtu") ||
-	    kallsyms_lookup_name("ip6_rt_cache_alloc")) {
+	if (hrp_lookup_name("rt6_cache_allowed_for_pmtu") ||
+	    hrp_lookup_name("ip6_rt_cache_alloc")) {
 		pr_err(HRP_NAME ": kernel already creates PMTU exceptions for host routes; this module is not needed\n");
 		return -EOPNOTSUPP;
 	}
 
-	hrp_kprobe_handler = (void *)kallsyms_lookup_name("kprobe_ftrace_handler");
-	hrp_get_kprobe = (void *)kallsyms_lookup_name("get_kprobe");
+	hrp_kprobe_handler = (void *)hrp_lookup_name("kprobe_ftrace_handler");
+	hrp_get_kprobe = (void *)hrp_lookup_name("get_kprobe");
 
 	hrp_lookup_size_offset = (void *)
-		kallsyms_lookup_name("kallsyms_lookup_size_offset");
-	hrp_sym.fib6_add = (void *)kallsyms_lookup_name("fib6_add");
-	hrp_sym.fib6_del = (void *)kallsyms_lookup_name("fib6_del");
-	hrp_sym.fib6_clean_all = (void *)kallsyms_lookup_name("fib6_clean_all");
-	hrp_sym.fib6_get_table = (void *)kallsyms_lookup_name("fib6_get_table");
-	hrp_sym.fib6_locate = (void *)kallsyms_lookup_name("fib6_locate");
+		hrp_lookup_name("kallsyms_lookup_size_offset");
+	hrp_sym.fib6_add = (void *)hrp_lookup_name("fib6_add");
+	hrp_sym.fib6_del = (void *)hrp_lookup_name("fib6_del");
+	hrp_sym.fib6_clean_all = (void *)hrp_lookup_name("fib6_clean_all");
+	hrp_sym.fib6_get_table = (void *)hrp_lookup_name("fib6_get_table");
+	hrp_sym.fib6_locate = (void *)hrp_lookup_name("fib6_locate");
 	if (!hrp_lookup_size_offset)
 		return hrp_missing("kallsyms_lookup_size_offset() not found");
 	if (!hrp_sym.fib6_add || !hrp_sym.fib6_del || !hrp_sym.fib6_clean_all ||
@@ -541,7 +558,7 @@ int hrp_hooks_resolve(void)
 		return hrp_missing("a fib6 function (fib6_add, fib6_del, fib6_clean_all, fib6_get_table, fib6_locate) not found");
 
 	for (i = 0; i < ARRAY_SIZE(hrp_hooks); i++) {
-		hrp_hooks[i].addr = kallsyms_lookup_name(hrp_hooks[i].name);
+		hrp_hooks[i].addr = hrp_lookup_name(hrp_hooks[i].name);
 		if (!hrp_hooks[i].addr) {
 			snprintf(what, sizeof(what), "%s() not found (inlined?)",
 				 hrp_hooks[i].name);
@@ -557,7 +574,7 @@ int hrp_hooks_resolve(void)
 		return hrp_missing("ip6_dst_ops.redirect is not rt6_do_redirect()");
 
 	for (i = 0; i < ARRAY_SIZE(hrp_callsites); i++) {
-		unsigned long caller = kallsyms_lookup_name(hrp_callsites[i].caller);
+		unsigned long caller = hrp_lookup_name(hrp_callsites[i].caller);
 		bool found = false;
 
 		if (!caller) {
@@ -573,7 +590,7 @@ int hrp_hooks_resolve(void)
 
 			if (!callee)
 				continue;
-			target = kallsyms_lookup_name(callee);
+			target = hrp_lookup_name(callee);
 			if (target && hrp_code_calls(caller, target))
 				found = true;
 		}

@@ -87,6 +87,7 @@ void hrp_stubs_free(void);
 const char *hrp_stubs_leftover(void);
 
 /* hook.c */
+unsigned long hrp_lookup_name(const char *name);
 int hrp_hooks_resolve(void);
 int hrp_hooks_install(void);
 bool hrp_hooks_live(void);

@@ -72,6 +72,6 @@ module_exit(hrp_exit);
 
 MODULE_DESCRIPTION("Keep configured IPv6 /128 gateway routes from expiring after a Packet Too Big: learn the path MTU in a cached clone, as Linux 4.2+ does");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("1.4.0");
+MODULE_VERSION("1.4.1");
 MODULE_AUTHOR("ip6_hostroute_pmtu developers");
 MODULE_INFO(sysctl, "net.ipv6.route.host_route_pmtu_exception (per netns; 1 fixed, default; 0 kernel behaviour)");

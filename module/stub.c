@@ -99,7 +99,7 @@ int hrp_stubs_alloc(unsigned int n)
 
 	if (WARN_ON(n > HRP_STUBS_MAX))
 		return -EINVAL;
-	module_alloc_fn = (void *)kallsyms_lookup_name("module_alloc");
+	module_alloc_fn = (void *)hrp_lookup_name("module_alloc");
 	if (!module_alloc_fn) {
 		pr_err(HRP_NAME ": module_alloc() not found; this kernel is not one the module supports, not loading\n");
 		return -ENOENT;

@@ -33,4 +33,4 @@ module_init(hrp_unsupported_init);
 
 MODULE_DESCRIPTION("Keep configured IPv6 /128 gateway routes from expiring after a Packet Too Big (not for this kernel: " HRP_REASON ")");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("1.4.0");
+MODULE_VERSION("1.4.1");

@@ -76,8 +76,13 @@ static hrp_redirect_t hrp_orig_do_redirect;
  * inactive for that function, and the module says so (hooks_active 0,
  * one line in dmesg).
  */
-enum { HRP_HOOK_PMTU, HRP_HOOK_ROUTE_DEL, HRP_HOOK_REDIRECT,
-       HRP_HOOK_PMTU_CALLER, HRP_NR_HOOKS };
+enum {
+	HRP_HOOK_PMTU,
+	HRP_HOOK_ROUTE_DEL,
+	HRP_HOOK_REDIRECT,
+	HRP_HOOK_PMTU_CALLER,
+	HRP_NR_HOOKS
+};
 
 static DEFINE_PER_CPU(int [4], hrp_redirect_pending);
 static unsigned long hrp_undone;	/* bit per hook */

@@ -29,7 +29,12 @@
 
 #define HRP_KNOB "/proc/sys/net/ipv6/route/host_route_pmtu_exception"
 #define HRP_FLUSH "/proc/sys/net/ipv6/route/flush"
-#define HRP_NL_BUF 1024
+/*
+ * One request: a header, its family header and a few attributes (under
+ * 100 bytes). Small enough for the stack of kernels built with
+ * FRAME_WARN=1024 (Ubuntu 14.04's config), checked in hrp_nl_attr().
+ */
+#define HRP_NL_BUF 256
 #define HRP_NL_RECV 16384
 
 static int hrp_pton(const char *s, struct in6_addr *a)
@@ -100,6 +105,9 @@ static struct nlattr *hrp_nl_attr(struct nlmsghdr *nlh, u16 type,
 {
 	struct nlattr *nla = (void *)nlh + NLMSG_ALIGN(nlh->nlmsg_len);
 
+	if (WARN_ON(NLMSG_ALIGN(nlh->nlmsg_len) + nla_total_size(len) >
+		    HRP_NL_BUF))
+		return NULL;
 	nla->nla_type = type;
 	nla->nla_len = nla_attr_size(len);
 	if (len)

@@ -230,7 +230,7 @@ else
 	ipn() {
 		ipn_ns=$1
 		shift
-		"$IP" netns exec "$ipn_ns" "$IP" "$@"
+		nsx "$ipn_ns" "$IP" "$@"
 	}
 fi
 

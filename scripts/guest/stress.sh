@@ -63,9 +63,12 @@ stress_cleanup() {
 	cleanup
 }
 
-# Client counter of Packet Too Big messages received.
+# Client counters of Packet Too Big messages and echo replies received.
 ptbs_in() {
 	nsx "$C" cat /proc/net/snmp6 | sed -n 's/^Icmp6InPktTooBigs[[:space:]]*//p'
+}
+echo_replies_in() {
+	nsx "$C" cat /proc/net/snmp6 | sed -n 's/^Icmp6InEchoReplies[[:space:]]*//p'
 }
 
 # COUNT host routes PREFIX:1 .. PREFIX:COUNT (hex) via the router.
@@ -158,7 +161,8 @@ case_cycles() {
 	add_routes 200
 	storm 200 1400 600
 	storm 200 1380 600
-	nsx "$C" sh -c "while :; do $BB ping -6 -c 1 -W 1 -s 56 $SERVER >/dev/null 2>&1; done" &
+	replies0=$(echo_replies_in)
+	nsx "$C" sh -c "while :; do $PING -c 1 -W 1 -s 56 $SERVER >/dev/null 2>&1; done" &
 	bgpids="$bgpids $!"
 	fails=0
 	lost=0
@@ -173,6 +177,9 @@ case_cycles() {
 	done
 	stress_cleanup_bg
 	ok $fails "100 insmod/rmmod cycles under two PTB storms and traffic ($fails failed)"
+	replies=$(($(echo_replies_in) - replies0))
+	[ "$replies" -gt 0 ]
+	ok $? "the traffic flowed during the cycles (echo replies received: $replies)"
 	ok $lost "no configured route lost at any point (checks with fewer than 200: $lost)"
 	c=$(count_cached)
 	[ "$c" = 0 ]

@@ -63,13 +63,11 @@ stress_cleanup() {
 	cleanup
 }
 
-# Client counters of Packet Too Big messages and echo replies received.
-ptbs_in() {
-	nsx "$C" cat /proc/net/snmp6 | sed -n 's/^Icmp6InPktTooBigs[[:space:]]*//p'
+# snmp6_in NS COUNTER: a counter of /proc/net/snmp6 in namespace NS.
+snmp6_in() {
+	nsx "$1" cat /proc/net/snmp6 | sed -n "s/^$2[[:space:]]*//p"
 }
-echo_replies_in() {
-	nsx "$C" cat /proc/net/snmp6 | sed -n 's/^Icmp6InEchoReplies[[:space:]]*//p'
-}
+ptbs_in() { snmp6_in "$C" Icmp6InPktTooBigs; }
 
 # COUNT host routes PREFIX:1 .. PREFIX:COUNT (hex) via the router.
 add_routes() {
@@ -161,7 +159,7 @@ case_cycles() {
 	add_routes 200
 	storm 200 1400 600
 	storm 200 1380 600
-	replies0=$(echo_replies_in)
+	replies0=$(snmp6_in "$C" Icmp6InEchoReplies)
 	nsx "$C" sh -c "while :; do $PING -c 1 -W 1 -s 56 $SERVER >/dev/null 2>&1; done" &
 	bgpids="$bgpids $!"
 	fails=0
@@ -177,7 +175,7 @@ case_cycles() {
 	done
 	stress_cleanup_bg
 	ok $fails "100 insmod/rmmod cycles under two PTB storms and traffic ($fails failed)"
-	replies=$(($(echo_replies_in) - replies0))
+	replies=$(($(snmp6_in "$C" Icmp6InEchoReplies) - replies0))
 	[ "$replies" -gt 0 ]
 	ok $? "the traffic flowed during the cycles (echo replies received: $replies)"
 	ok $lost "no configured route lost at any point (checks with fewer than 200: $lost)"
@@ -225,8 +223,7 @@ case_netns() {
 			"$IP" netns exec ${ns}p "$HRP_NET" ptb-storm fd00:7::2 fd00:7::2 fd00:8: 1 1400 1 \
 				>/dev/null &
 			sleep 0.2
-			got=$("$IP" netns exec $ns cat /proc/net/snmp6 |
-				sed -n 's/^Icmp6InPktTooBigs[[:space:]]*//p')
+			got=$(snmp6_in $ns Icmp6InPktTooBigs)
 			inflight=$((inflight + ${got:-0}))
 			"$IP" netns del $ns || fails=$((fails + 1))
 			wait
